@@ -1,0 +1,18 @@
+namespace Timmy.Api.Agent;
+
+/// <summary>The two things Timmy asks of a model: judge a request, and do it.</summary>
+public interface IJobAgent
+{
+    Task<Evaluation> EvaluateAsync(string request, CancellationToken cancellationToken);
+
+    Task<WorkOutput> WorkAsync(string request, CancellationToken cancellationToken);
+}
+
+public sealed record TokenUsage(string Model, int InputTokens, int OutputTokens);
+
+public sealed record Evaluation(bool Accepted, string Reason, TokenUsage Usage);
+
+public sealed record WorkOutput(string Text, TokenUsage Usage);
+
+/// <summary>The model failed or answered something Timmy cannot use.</summary>
+public sealed class AgentException(string message, Exception? innerException = null) : Exception(message, innerException);

@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Timmy.Api.Jobs;
+
+namespace Timmy.Api.Data.Configurations;
+
+internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
+{
+    public void Configure(EntityTypeBuilder<Job> job)
+    {
+        job.ToTable("jobs");
+        job.HasKey(j => j.Id);
+        job.Property(j => j.Request).IsRequired();
+        job.Property(j => j.State)
+            .HasConversion(state => state.ToWireName(), name => JobStateMachine.FromWireName(name))
+            .HasMaxLength(32);
+        job.HasIndex(j => j.State);
+        job.Property(j => j.EvalModel).HasMaxLength(128);
+        job.Property(j => j.WorkModel).HasMaxLength(128);
+        job.Ignore(j => j.EvalInvoice);
+        job.Ignore(j => j.WorkInvoice);
+        job.HasMany(j => j.Invoices).WithOne().HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

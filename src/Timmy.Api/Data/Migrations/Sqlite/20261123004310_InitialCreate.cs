@@ -1,0 +1,130 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Timmy.Api.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class InitialCreate : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "jobs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Request = table.Column<string>(type: "TEXT", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", nullable: true),
+                    Result = table.Column<string>(type: "TEXT", nullable: true),
+                    ErrorMessage = table.Column<string>(type: "TEXT", nullable: true),
+                    EvalModel = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    EvalInputTokens = table.Column<int>(type: "INTEGER", nullable: false),
+                    EvalOutputTokens = table.Column<int>(type: "INTEGER", nullable: false),
+                    WorkModel = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    WorkInputTokens = table.Column<int>(type: "INTEGER", nullable: false),
+                    WorkOutputTokens = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_jobs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stub_invoices",
+                columns: table => new
+                {
+                    PaymentHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Preimage = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PaymentRequest = table.Column<string>(type: "TEXT", nullable: false),
+                    AmountSats = table.Column<long>(type: "INTEGER", nullable: false),
+                    Memo = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SettledAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stub_invoices", x => x.PaymentHash);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stub_payments",
+                columns: table => new
+                {
+                    PaymentHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PaymentRequest = table.Column<string>(type: "TEXT", nullable: false),
+                    AmountSats = table.Column<long>(type: "INTEGER", nullable: false),
+                    Preimage = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stub_payments", x => x.PaymentHash);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "invoices",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PaymentHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PaymentRequest = table.Column<string>(type: "TEXT", nullable: false),
+                    AmountSats = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    JobId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PaidAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_invoices", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_invoices_jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invoices_JobId_Kind",
+                table: "invoices",
+                columns: new[] { "JobId", "Kind" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invoices_PaymentHash",
+                table: "invoices",
+                column: "PaymentHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_jobs_State",
+                table: "jobs",
+                column: "State");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "invoices");
+
+            migrationBuilder.DropTable(
+                name: "stub_invoices");
+
+            migrationBuilder.DropTable(
+                name: "stub_payments");
+
+            migrationBuilder.DropTable(
+                name: "jobs");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Options;
+using Timmy.Api.Agent;
+using Timmy.Api.Errors;
+using Timmy.Api.Http;
+using Timmy.Api.Jobs;
+
+namespace Timmy.Api.Demo;
+
+/// <summary>
+/// The free demo: runs the work model directly, limited per client IP. Every answer (200, 400, 429, 500)
+/// carries the X-RateLimit-* headers; only requests that reach the model use up the allowance.
+/// </summary>
+public static partial class DemoApi
+{
+    public const string MissingRequest = "Missing required query param: request";
+
+    public sealed record DemoResponse(string Result);
+
+    public static void MapDemoApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/demo", RunDemoAsync).WithTags("demo").WithName("runDemo");
+    }
+
+    private static async Task<IResult> RunDemoAsync(
+        HttpContext http,
+        IDemoRateLimiter limiter,
+        IJobAgent agent,
+        IOptions<JobOptions> jobOptions,
+        ILoggerFactory loggers,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var client = ClientKey(http.Connection.RemoteIpAddress);
+        var request = http.Request.Query["request"];
+        var error = request.Count == 0 || string.IsNullOrEmpty(request[0])
+            ? MissingRequest
+            : request.Count > 1
+                ? "Invalid request: give the 'request' query param once"
+                : TextInput.Validate(request[0]!, "request", jobOptions.Value.MaxRequestChars);
+        if (error is not null)
+        {
+            WriteHeaders(http.Response, await limiter.PeekAsync(client, cancellationToken));
+            return ApiErrors.BadRequest(error);
+        }
+
+        var decision = await limiter.TryAcquireAsync(client, cancellationToken);
+        WriteHeaders(http.Response, decision);
+        if (!decision.Allowed)
+        {
+            var retryAfter = Math.Max(1, (long)Math.Ceiling((decision.ResetAt - clock.GetUtcNow()).TotalSeconds));
+            http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            return ApiErrors.Status(StatusCodes.Status429TooManyRequests,
+                $"Rate limit exceeded: {decision.Limit} demo requests per hour per client. Try again after {decision.ResetAt.UtcDateTime:O}");
+        }
+
+        try
+        {
+            var output = await agent.WorkAsync(request[0]!, cancellationToken);
+            return TypedResults.Ok(new DemoResponse(output.Text));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Handled here, not by the global handler, so the rate-limit headers survive on the 500.
+            LogDemoFailed(loggers.CreateLogger(typeof(DemoApi)), ex);
+            var message = ex is AgentException ? ex.Message : "Internal server error";
+            return ApiErrors.Status(StatusCodes.Status500InternalServerError, $"Demo failed: {message}");
+        }
+    }
+
+    private static string ClientKey(IPAddress? address) =>
+        address is null ? "unknown"
+        : address.IsIPv4MappedToIPv6 ? address.MapToIPv4().ToString()
+        : address.ToString();
+
+    private static void WriteHeaders(HttpResponse response, RateLimitDecision decision)
+    {
+        response.Headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
+        response.Headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+        response.Headers["X-RateLimit-Reset"] = decision.ResetAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+    }
+
+    [LoggerMessage(LogLevel.Error, "Demo request failed")]
+    private static partial void LogDemoFailed(ILogger logger, Exception ex);
+}

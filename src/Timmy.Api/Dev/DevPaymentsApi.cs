@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Timmy.Api.Errors;
+using Timmy.Api.Payments;
+using Timmy.Api.Payments.Stub;
+
+namespace Timmy.Api.Dev;
+
+/// <summary>Simulated payments for the stub backend. Mapped only outside Production, so it does not exist there.</summary>
+public static class DevPaymentsApi
+{
+    public sealed record StubPayResponse(bool Ok, string PaymentHash);
+
+    public static void MapDevPaymentsApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGroup("/api/dev").WithTags("dev")
+            .MapPost("/stub/pay/{paymentHash}", PayAsync).WithName("stubPay");
+    }
+
+    private static async Task<Results<Ok<StubPayResponse>, BadRequest<ApiError>, NotFound<ApiError>>> PayAsync(
+        string paymentHash, StubPaymentBackend stub, CancellationToken cancellationToken)
+    {
+        if (!PaymentHash.IsValid(paymentHash))
+        {
+            return ApiErrors.BadRequest("paymentHash must be the invoice's full 64-character hex payment hash");
+        }
+
+        var hash = paymentHash.ToLowerInvariant();
+        return await stub.SimulatePaymentAsync(hash, cancellationToken)
+            ? TypedResults.Ok(new StubPayResponse(true, hash))
+            : ApiErrors.NotFound("Invoice not found");
+    }
+}

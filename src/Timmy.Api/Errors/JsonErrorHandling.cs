@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Timmy.Api.Errors;
+
+/// <summary>
+/// Makes every failure leave the pipeline as <c>{"error": ...}</c> JSON: unhandled exceptions,
+/// framework rejections (bad requests, 405s) and unmatched routes alike. Never HTML.
+/// </summary>
+public static class JsonErrorHandling
+{
+    public static IApplicationBuilder UseJsonErrors(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler(errorApp => errorApp.Run(WriteExceptionAsync));
+        app.UseStatusCodePages(context => WriteStatusAsync(context.HttpContext));
+        return app;
+    }
+
+    private static Task WriteExceptionAsync(HttpContext context)
+    {
+        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (exception is BadHttpRequestException badRequest)
+        {
+            // Kestrel and model binding report client mistakes this way (oversized body, bad framing).
+            return WriteAsync(context, badRequest.StatusCode, badRequest.Message);
+        }
+
+        return WriteAsync(context, StatusCodes.Status500InternalServerError, "Internal server error");
+    }
+
+    private static Task WriteStatusAsync(HttpContext context)
+    {
+        var status = context.Response.StatusCode;
+        var message = status == StatusCodes.Status404NotFound
+            ? $"No such endpoint: {context.Request.Method} {context.Request.Path}"
+            : ReasonPhrases.GetReasonPhrase(status);
+        return WriteAsync(context, status, message);
+    }
+
+    private static Task WriteAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new ApiError(message));
+    }
+}

@@ -1,0 +1,39 @@
+namespace Timmy.Api.Hosting;
+
+/// <summary>
+/// Accepts the original service's environment variable names, so its users can switch without renaming.
+/// The aliases sit just below the regular environment variables: an explicit <c>Agent__EvalModel</c> wins.
+/// </summary>
+public static class SeedEnvironmentAliases
+{
+    public static readonly IReadOnlyDictionary<string, string> Map = new Dictionary<string, string>
+    {
+        ["EVAL_MODEL"] = "Agent:EvalModel",
+        ["WORK_MODEL"] = "Agent:WorkModel",
+    };
+
+    public static void AddSeedEnvironmentAliases(this ConfigurationManager configuration)
+    {
+        var values = Map
+            .Select(alias => (Key: alias.Value, Value: Environment.GetEnvironmentVariable(alias.Key)))
+            .Where(pair => !string.IsNullOrEmpty(pair.Value))
+            .ToDictionary(pair => pair.Key, pair => pair.Value);
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        IConfigurationBuilder builder = configuration;
+        var sources = builder.Sources;
+        var environmentIndex = sources.ToList().FindLastIndex(s => s.GetType().Name == "EnvironmentVariablesConfigurationSource");
+        var aliasSource = new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = values };
+        if (environmentIndex < 0)
+        {
+            sources.Add(aliasSource);
+        }
+        else
+        {
+            sources.Insert(environmentIndex, aliasSource);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+using Timmy.Api.Agent;
+using Timmy.Api.Data;
+using Timmy.Api.Demo;
+using Timmy.Api.Dev;
+using Timmy.Api.Errors;
+using Timmy.Api.Health;
+using Timmy.Api.Http;
+using Timmy.Api.Jobs;
+using Timmy.Api.Payments;
+using Timmy.Api.Pricing;
+
+namespace Timmy.Api.Hosting;
+
+/// <summary>Registration and the request pipeline, kept here so Program.cs reads as a table of contents.</summary>
+public static class TimmyHost
+{
+    /// <summary>No endpoint needs a larger body; Kestrel refuses bigger ones before they are buffered.</summary>
+    private const long MaxRequestBodyBytes = 1024 * 1024;
+
+    public static WebApplicationBuilder AddTimmy(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddSeedEnvironmentAliases();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            json.SerializerOptions.Converters.Add(new UtcTimestampConverter());
+        });
+        services.AddProblemDetails();
+        services.AddSingleton(TimeProvider.System);
+        services.AddTrustedProxies(configuration);
+
+        services.AddTimmyDatabase(configuration);
+        services.AddTimmyPayments(configuration, builder.Environment);
+        services.AddTimmyAgent(configuration);
+
+        services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
+        services.Configure<PricingOptions>(configuration.GetSection(PricingOptions.Section));
+        services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
+        services.AddSingleton<WorkFeeCalculator>();
+        services.AddScoped<JobTransitions>();
+        services.AddScoped<JobAdvancer>();
+        services.AddSingleton<IDemoRateLimiter, InMemoryDemoRateLimiter>();
+        return builder;
+    }
+
+    public static WebApplication UseTimmy(this WebApplication app)
+    {
+        app.UseTrustedProxies(app.Configuration);
+        app.UseJsonErrors();
+
+        app.MapHealthApi();
+        app.MapJobsApi();
+        app.MapDemoApi();
+        if (!app.Environment.IsProduction() && app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LightningOptions>>().Value.IsStub)
+        {
+            app.MapDevPaymentsApi();
+        }
+
+        return app;
+    }
+}

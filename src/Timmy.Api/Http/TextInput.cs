@@ -1,0 +1,84 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Timmy.Api.Http;
+
+/// <summary>Validation shared by every free-text field a client sends (job requests, demo prompts).</summary>
+public static class TextInput
+{
+    /// <summary>
+    /// Reads a required string property. Returns the text, or null with <paramref name="error"/> set.
+    /// <paramref name="missingMessage"/> is used for an absent or non-string value.
+    /// </summary>
+    public static string? ReadRequiredString(JsonElement body, string property, string missingMessage, out string? error)
+    {
+        error = null;
+        if (!body.TryGetProperty(property, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            error = missingMessage;
+            return null;
+        }
+
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // Lone surrogate escapes such as "\ud800" parse as JSON but are not text.
+            error = $"Invalid request: '{property}' is not valid Unicode text";
+            return null;
+        }
+    }
+
+    /// <summary>Checks emptiness, length and control characters; returns an error message or null.</summary>
+    public static string? Validate(string text, string field, int maxChars)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return $"Invalid request: '{field}' must not be empty";
+        }
+
+        if (text.Length > maxChars)
+        {
+            return $"Invalid request: '{field}' must be at most {maxChars} characters (got {text.Length})";
+        }
+
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.IsControl(rune) && rune.Value is not ('\n' or '\r' or '\t'))
+            {
+                return $"Invalid request: '{field}' contains a control character (U+{rune.Value:X4})";
+            }
+        }
+
+        if (!IsWellFormedUtf16(text))
+        {
+            return $"Invalid request: '{field}' is not valid Unicode text";
+        }
+
+        return null;
+    }
+
+    private static bool IsWellFormedUtf16(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]))
+            {
+                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1]))
+                {
+                    return false;
+                }
+
+                i++;
+            }
+            else if (char.IsLowSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

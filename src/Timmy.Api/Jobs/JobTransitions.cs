@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
+using Timmy.Api.Data;
+
+namespace Timmy.Api.Jobs;
+
+/// <summary>
+/// The only writer of <see cref="Job.State"/>. Each move is one conditional UPDATE
+/// (<c>WHERE id = @id AND state = @from</c>): a row count of 1 means this caller won the move,
+/// 0 means another poller or instance got there first. Work follows only a won move.
+/// </summary>
+public sealed class JobTransitions(TimmyDbContext db, TimeProvider clock)
+{
+    public async Task<bool> TryMoveAsync(
+        Guid jobId, JobState from, JobState to, Action<UpdateSettersBuilder<Job>>? alsoSet, CancellationToken cancellationToken)
+    {
+        JobStateMachine.EnsureLegal(from, to);
+        var now = clock.GetUtcNow();
+        var rows = await db.Jobs
+            .Where(j => j.Id == jobId && j.State == from)
+            .ExecuteUpdateAsync(set =>
+            {
+                set.SetProperty(j => j.State, to);
+                set.SetProperty(j => j.UpdatedAt, now);
+                if (to == JobState.Complete)
+                {
+                    set.SetProperty(j => j.CompletedAt, now);
+                }
+
+                alsoSet?.Invoke(set);
+            }, cancellationToken);
+        return rows == 1;
+    }
+
+    /// <summary>Records an invoice as paid (idempotently) and makes the move, in one transaction.</summary>
+    public async Task<bool> TryMoveOnPaymentAsync(
+        Guid jobId, Guid invoiceId, DateTimeOffset paidAt, JobState from, JobState to, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Invoices
+            .Where(i => i.Id == invoiceId && i.PaidAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.PaidAt, paidAt), cancellationToken);
+        var won = await TryMoveAsync(jobId, from, to, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return won;
+    }
+}

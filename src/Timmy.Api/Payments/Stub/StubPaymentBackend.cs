@@ -1,0 +1,91 @@
+using Microsoft.EntityFrameworkCore;
+using Timmy.Api.Data;
+
+namespace Timmy.Api.Payments.Stub;
+
+/// <summary>
+/// An embedded Lightning "node" for development and tests: it issues invoices in the seed's format,
+/// keeps its book in the database, and settles an invoice only when told to (the dev pay endpoint).
+/// </summary>
+public sealed class StubPaymentBackend(TimmyDbContext db, TimeProvider clock) : IPaymentBackend
+{
+    public string Name => "stub";
+
+    public bool IsSimulated => true;
+
+    public async Task<CreatedInvoice> CreateInvoiceAsync(InvoiceRequest request, CancellationToken cancellationToken)
+    {
+        var (preimage, hash) = PaymentHash.NewPreimage();
+        var now = clock.GetUtcNow();
+        var invoice = new StubInvoice
+        {
+            PaymentHash = hash,
+            Preimage = preimage,
+            // The seed's stub format: amount, then the first 16 hex of the hash.
+            PaymentRequest = $"lnbcrt{request.AmountSats}u1stub_{hash[..16]}",
+            AmountSats = request.AmountSats,
+            Memo = request.Memo,
+            CreatedAt = now,
+            ExpiresAt = now + request.Expiry,
+        };
+        db.StubInvoices.Add(invoice);
+        await db.SaveChangesAsync(cancellationToken);
+        db.Entry(invoice).State = EntityState.Detached;
+        return new CreatedInvoice(invoice.PaymentHash, invoice.PaymentRequest, invoice.ExpiresAt);
+    }
+
+    public async Task<InvoiceStatus?> GetInvoiceStatusAsync(string paymentHash, CancellationToken cancellationToken)
+    {
+        var invoice = await db.StubInvoices.AsNoTracking()
+            .FirstOrDefaultAsync(i => i.PaymentHash == paymentHash, cancellationToken);
+        if (invoice is null)
+        {
+            return null;
+        }
+
+        if (invoice.SettledAt is { } settledAt)
+        {
+            return new InvoiceStatus(InvoiceSettlement.Paid, settledAt);
+        }
+
+        return new InvoiceStatus(
+            clock.GetUtcNow() >= invoice.ExpiresAt ? InvoiceSettlement.Expired : InvoiceSettlement.Pending,
+            null);
+    }
+
+    /// <summary>Settles an invoice as if a wallet had paid it. Idempotent; false for an unknown hash.</summary>
+    public async Task<bool> SimulatePaymentAsync(string paymentHash, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await db.StubInvoices
+            .Where(i => i.PaymentHash == paymentHash && i.SettledAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.SettledAt, now), cancellationToken);
+        return await db.StubInvoices.AnyAsync(i => i.PaymentHash == paymentHash, cancellationToken);
+    }
+
+    public async Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, CancellationToken cancellationToken)
+    {
+        var decoded = StubInvoiceDecoder.Decode(paymentRequest);
+        var (preimage, _) = PaymentHash.NewPreimage();
+        var payment = new StubPayment
+        {
+            PaymentHash = decoded.PaymentHash,
+            PaymentRequest = paymentRequest,
+            AmountSats = decoded.AmountSats,
+            Preimage = preimage,
+            SentAt = clock.GetUtcNow(),
+        };
+        db.StubPayments.Add(payment);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex)
+        {
+            throw new PaymentBackendException("This invoice has already been paid", ex);
+        }
+
+        db.Entry(payment).State = EntityState.Detached;
+        return new OutgoingPayment(payment.PaymentHash, payment.AmountSats, payment.Preimage);
+    }
+}

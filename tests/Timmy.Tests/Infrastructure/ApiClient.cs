@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Timmy.Tests.Infrastructure;
+
+/// <summary>Small, readable steps of the paid flow, over a real HttpClient.</summary>
+public static class ApiClient
+{
+    public static async Task<JsonElement> CreateJobAsync(this HttpClient client, string request)
+    {
+        var response = await client.PostAsJsonAsync("/api/jobs", new { request });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    public static async Task<JsonElement> GetJobAsync(this HttpClient client, string jobId)
+    {
+        var response = await client.GetAsync($"/api/jobs/{jobId}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    public static async Task PayAsync(this HttpClient client, string paymentHash)
+    {
+        var response = await client.PostAsync($"/api/dev/stub/pay/{paymentHash}", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    public static Task<HttpResponseMessage> PostRawAsync(this HttpClient client, string path, string body, string contentType = "application/json") =>
+        client.PostAsync(path, new StringContent(body, Encoding.UTF8, contentType));
+
+    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Asserts the status and the one error shape, and returns the message.</summary>
+    public static async Task<string> AssertErrorAsync(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.ReadJsonAsync();
+        var error = body.GetProperty("error").GetString();
+        Assert.False(string.IsNullOrWhiteSpace(error));
+        return error!;
+    }
+
+    public static string Str(this JsonElement element, params string[] path)
+    {
+        foreach (var name in path)
+        {
+            element = element.GetProperty(name);
+        }
+
+        return element.GetString()!;
+    }
+
+    /// <summary>Pays the eval invoice and polls once: the job is then accepted (or rejected).</summary>
+    public static async Task<JsonElement> PayEvalAsync(this HttpClient client, JsonElement created)
+    {
+        await client.PayAsync(created.Str("evalInvoice", "paymentHash"));
+        return await client.GetJobAsync(created.Str("jobId"));
+    }
+
+    /// <summary>Runs a job from creation to its final state.</summary>
+    public static async Task<JsonElement> RunJobAsync(this HttpClient client, string request)
+    {
+        var created = await client.CreateJobAsync(request);
+        var job = await client.PayEvalAsync(created);
+        if (job.Str("state") != "awaiting_work_payment")
+        {
+            return job;
+        }
+
+        await client.PayAsync(job.Str("workInvoice", "paymentHash"));
+        return await client.GetJobAsync(created.Str("jobId"));
+    }
+}

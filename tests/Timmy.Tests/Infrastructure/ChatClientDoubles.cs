@@ -1,0 +1,51 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Timmy.Api.Agent;
+
+namespace Timmy.Tests.Infrastructure;
+
+/// <summary>Wraps the real offline client and counts the calls that reach it.</summary>
+public sealed class CountingChatClient(IChatClient inner) : DelegatingChatClient(inner)
+{
+    private int _calls;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public override Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _calls);
+        return base.GetResponseAsync(messages, options, cancellationToken);
+    }
+}
+
+/// <summary>A model that always fails, or always says the given text.</summary>
+public sealed class ScriptedChatClient(Func<ChatResponse> respond) : IChatClient
+{
+    public static ScriptedChatClient Throwing(string message) => new(() => throw new HttpRequestException(message));
+
+    public static ScriptedChatClient Saying(string text) => new(() => new ChatResponse(new ChatMessage(ChatRole.Assistant, text)));
+
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(respond());
+
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+    public void Dispose()
+    {
+    }
+}
+
+public static class AgentServiceOverrides
+{
+    /// <summary>Replaces one keyed client, optionally wrapping the one the app registered.</summary>
+    public static void ReplaceChatClient(this IServiceCollection services, string key, Func<IChatClient, IChatClient> replace)
+    {
+        var original = services.Last(d => d.ServiceType == typeof(IChatClient) && Equals(d.ServiceKey, key));
+        services.AddKeyedSingleton<IChatClient>(key, (sp, k) =>
+            replace((IChatClient)original.KeyedImplementationFactory!(sp, k)));
+    }
+}
