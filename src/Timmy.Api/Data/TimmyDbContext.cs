@@ -21,6 +21,8 @@ public sealed class TimmyDbContext(DbContextOptions<TimmyDbContext> options) : D
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
+        // Money in USD is computed in decimal; sats are integers everywhere.
+        configurationBuilder.Properties<decimal>().HavePrecision(28, 12);
         if (Database.IsSqlite())
         {
             // SQLite has no timestamp type; a sortable integer keeps range queries and ordering in SQL.

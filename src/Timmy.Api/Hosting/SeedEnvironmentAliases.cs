@@ -10,6 +10,7 @@ public static class SeedEnvironmentAliases
     {
         ["EVAL_MODEL"] = "Agent:EvalModel",
         ["WORK_MODEL"] = "Agent:WorkModel",
+        ["BTC_PRICE_USD_FALLBACK"] = "Pricing:BtcPriceUsdFallback",
     };
 
     public static void AddSeedEnvironmentAliases(this ConfigurationManager configuration)

@@ -39,11 +39,11 @@ public static class TimmyHost
         services.AddTimmyAgent(configuration);
 
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
-        services.Configure<PricingOptions>(configuration.GetSection(PricingOptions.Section));
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
-        services.AddSingleton<WorkFeeCalculator>();
+        services.AddTimmyPricing(configuration);
         services.AddScoped<JobTransitions>();
         services.AddScoped<JobAdvancer>();
+        services.AddScoped<RefundClaims>();
         services.AddSingleton<IDemoRateLimiter, InMemoryDemoRateLimiter>();
         return builder;
     }

@@ -1,4 +1,5 @@
 using Timmy.Api.Payments;
+using Timmy.Api.Pricing;
 
 namespace Timmy.Api.Jobs;
 
@@ -39,7 +40,53 @@ public sealed class Job
 
     public int WorkOutputTokens { get; set; }
 
+    // The work quote, fixed when the work invoice is created (see WorkQuote).
+    public int? EstimatedInputTokens { get; set; }
+
+    public int? EstimatedOutputTokens { get; set; }
+
+    public decimal? EstimatedCostUsd { get; set; }
+
+    public decimal? InputUsdPerMillion { get; set; }
+
+    public decimal? OutputUsdPerMillion { get; set; }
+
+    public decimal? InfraCostUsd { get; set; }
+
+    public decimal? MarginPct { get; set; }
+
+    /// <summary>BTC/USD locked when the work invoice was created; the ledger converts at this price.</summary>
+    public decimal? BtcPriceUsd { get; set; }
+
+    // The cost ledger, written once the work is done (or has failed after being paid for).
+    public decimal? ActualCostUsd { get; set; }
+
+    public decimal? ActualChargeUsd { get; set; }
+
+    public long? ActualAmountSats { get; set; }
+
+    public long RefundAmountSats { get; set; }
+
+    public RefundState RefundState { get; set; }
+
+    public string? RefundPaymentHash { get; set; }
+
+    public DateTimeOffset? RefundedAt { get; set; }
+
     public List<Invoice> Invoices { get; init; } = [];
+
+    public WorkQuote? Quote => BtcPriceUsd is { } btcPrice && WorkInvoice is { } invoice
+        ? new WorkQuote(
+            invoice.AmountSats,
+            EstimatedInputTokens ?? 0,
+            EstimatedOutputTokens ?? 0,
+            EstimatedCostUsd ?? 0,
+            InputUsdPerMillion ?? 0,
+            OutputUsdPerMillion ?? 0,
+            InfraCostUsd ?? 0,
+            MarginPct ?? 0,
+            btcPrice)
+        : null;
 
     public Invoice? EvalInvoice => Invoices.FirstOrDefault(i => i.Kind == InvoiceKind.JobEval);
 

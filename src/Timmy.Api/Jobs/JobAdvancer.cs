@@ -93,15 +93,13 @@ public sealed partial class JobAdvancer(
             {
                 await transitions.TryMoveAsync(job.Id, JobState.Evaluating, JobState.Rejected, set => set
                     .SetProperty(j => j.Reason, evaluation.Reason)
-                    .SetProperty(j => j.EvalModel, usage.Model)
-                    .SetProperty(j => j.EvalInputTokens, usage.InputTokens)
-                    .SetProperty(j => j.EvalOutputTokens, usage.OutputTokens), cancellationToken);
+                    .SetEvalUsage(usage), cancellationToken);
                 return;
             }
 
-            var amount = fees.WorkFeeSats(job.Request);
+            var quote = await fees.QuoteAsync(job.Request, cancellationToken);
             var created = await payments.CreateInvoiceAsync(
-                new InvoiceRequest(amount, $"Timmy work fee for job {job.Id}", options.Value.InvoiceExpiry), cancellationToken);
+                new InvoiceRequest(quote.AmountSats, $"Timmy work fee for job {job.Id}", options.Value.InvoiceExpiry), cancellationToken);
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             db.Invoices.Add(new Invoice
@@ -111,14 +109,12 @@ public sealed partial class JobAdvancer(
                 Kind = InvoiceKind.JobWork,
                 PaymentHash = created.PaymentHash,
                 PaymentRequest = created.PaymentRequest,
-                AmountSats = amount,
+                AmountSats = quote.AmountSats,
                 CreatedAt = clock.GetUtcNow(),
             });
             await db.SaveChangesAsync(cancellationToken);
-            var moved = await transitions.TryMoveAsync(job.Id, JobState.Evaluating, JobState.AwaitingWorkPayment, set => set
-                .SetProperty(j => j.EvalModel, usage.Model)
-                .SetProperty(j => j.EvalInputTokens, usage.InputTokens)
-                .SetProperty(j => j.EvalOutputTokens, usage.OutputTokens), cancellationToken);
+            var moved = await transitions.TryMoveAsync(
+                job.Id, JobState.Evaluating, JobState.AwaitingWorkPayment, set => set.SetEvalUsage(usage).SetQuote(quote), cancellationToken);
             if (moved)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -126,7 +122,7 @@ public sealed partial class JobAdvancer(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await FailAsync(job.Id, JobState.Evaluating, ex, cancellationToken);
+            await FailAsync(job.Id, JobState.Evaluating, workPaidSats: 0, ex, cancellationToken);
         }
     }
 
@@ -136,19 +132,19 @@ public sealed partial class JobAdvancer(
         {
             var output = await agent.WorkAsync(job.Request, cancellationToken);
             var usage = output.Usage;
+            var settlement = CostAccounting.Settle(job.Quote!, job.WorkInvoice!.AmountSats, usage.InputTokens, usage.OutputTokens);
             await transitions.TryMoveAsync(job.Id, JobState.Executing, JobState.Complete, set => set
                 .SetProperty(j => j.Result, output.Text)
-                .SetProperty(j => j.WorkModel, usage.Model)
-                .SetProperty(j => j.WorkInputTokens, usage.InputTokens)
-                .SetProperty(j => j.WorkOutputTokens, usage.OutputTokens), cancellationToken);
+                .SetWorkUsage(usage)
+                .SetSettlement(settlement), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await FailAsync(job.Id, JobState.Executing, ex, cancellationToken);
+            await FailAsync(job.Id, JobState.Executing, job.WorkInvoice!.AmountSats, ex, cancellationToken);
         }
     }
 
-    private async Task FailAsync(Guid jobId, JobState from, Exception ex, CancellationToken cancellationToken)
+    private async Task FailAsync(Guid jobId, JobState from, long workPaidSats, Exception ex, CancellationToken cancellationToken)
     {
         // Agent and Lightning errors are the client's business; anything else is ours, so say less.
         var message = ex is AgentException or PaymentBackendException
@@ -156,7 +152,17 @@ public sealed partial class JobAdvancer(
             : "Internal error while processing the job";
         LogJobFailed(ex, jobId, from.ToWireName());
         db.ChangeTracker.Clear();
-        await transitions.TryMoveAsync(jobId, from, JobState.Failed, set => set.SetProperty(j => j.ErrorMessage, message), cancellationToken);
+        await transitions.TryMoveAsync(jobId, from, JobState.Failed, set =>
+        {
+            set.SetProperty(j => j.ErrorMessage, message);
+            if (workPaidSats > 0)
+            {
+                // The client paid for work it did not get: all of it is owed back, through the refund path.
+                set.SetProperty(j => j.ActualAmountSats, 0L);
+                set.SetProperty(j => j.RefundAmountSats, workPaidSats);
+                set.SetProperty(j => j.RefundState, RefundState.Pending);
+            }
+        }, cancellationToken);
     }
 
     [LoggerMessage(LogLevel.Warning, "The Lightning backend does not know invoice {PaymentHash}")]

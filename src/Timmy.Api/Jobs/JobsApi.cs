@@ -17,6 +17,7 @@ public static class JobsApi
         var group = routes.MapGroup("/api/jobs").WithTags("jobs");
         group.MapPost("/", CreateJobAsync).WithName("createJob");
         group.MapGet("/{id}", GetJobAsync).WithName("getJob");
+        group.MapPost("/{id}/refund", ClaimRefundAsync).WithName("claimRefund");
         return group;
     }
 
@@ -93,5 +94,36 @@ public static class JobsApi
         return job is null
             ? ApiErrors.NotFound(JobNotFound)
             : TypedResults.Ok(JobStatusResponse.From(job, payments.IsSimulated));
+    }
+
+    private static async Task<Results<Ok<ClaimRefundResponse>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>, JsonHttpResult<ApiError>>> ClaimRefundAsync(
+        string id, HttpRequest http, RefundClaims refunds, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(http, cancellationToken);
+        if (!body.IsValid)
+        {
+            return ApiErrors.BadRequest(body.Error!);
+        }
+
+        var invoice = TextInput.ReadRequiredString(body.Value, "invoice", "Invalid request: 'invoice' string (a BOLT11 invoice) is required", out var error);
+        if (error is not null || string.IsNullOrWhiteSpace(invoice))
+        {
+            return ApiErrors.BadRequest(error ?? "Invalid request: 'invoice' must not be empty");
+        }
+
+        if (!Guid.TryParse(id, out var jobId))
+        {
+            return ApiErrors.NotFound(JobNotFound);
+        }
+
+        var outcome = await refunds.ClaimAsync(jobId, invoice, cancellationToken);
+        return outcome.Status switch
+        {
+            RefundClaimStatus.Paid => TypedResults.Ok(new ClaimRefundResponse(true, outcome.AmountSats, outcome.PaymentHash!, outcome.Message)),
+            RefundClaimStatus.JobNotFound => ApiErrors.NotFound(outcome.Message),
+            RefundClaimStatus.NotRefundable => ApiErrors.Conflict(outcome.Message),
+            RefundClaimStatus.InvalidInvoice => ApiErrors.BadRequest(outcome.Message),
+            _ => ApiErrors.Status(StatusCodes.Status500InternalServerError, outcome.Message),
+        };
     }
 }

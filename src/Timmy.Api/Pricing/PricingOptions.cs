@@ -1,9 +1,42 @@
 namespace Timmy.Api.Pricing;
 
-/// <summary>The seed's fixed work-fee tiers, chosen by the request's length in characters.</summary>
+public enum PricingMode
+{
+    /// <summary>The work fee is the estimated compute cost plus infrastructure and margin (the default).</summary>
+    Cost,
+
+    /// <summary>The seed's flat fees by request length: 50, 100 or 250 sats.</summary>
+    Tiers,
+}
+
 public sealed class PricingOptions
 {
     public const string Section = "Pricing";
+
+    public PricingMode Mode { get; set; } = PricingMode.Cost;
+
+    /// <summary>USD per million tokens, by model id. Defaults are Anthropic's list prices; override per model.</summary>
+    public Dictionary<string, ModelRates> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["claude-haiku-4-5"] = new() { InputUsdPerMillion = 1m, OutputUsdPerMillion = 5m },
+        ["claude-sonnet-4-6"] = new() { InputUsdPerMillion = 3m, OutputUsdPerMillion = 15m },
+    };
+
+    /// <summary>Rates for a model missing from <see cref="Models"/>: Sonnet's, so an unknown model is not undercharged.</summary>
+    public ModelRates DefaultRates { get; set; } = new() { InputUsdPerMillion = 3m, OutputUsdPerMillion = 15m };
+
+    /// <summary>Server cost amortised over each request, in USD.</summary>
+    public decimal InfraCostUsdPerRequest { get; set; } = 0.001m;
+
+    /// <summary>The originator's margin, in percent of cost.</summary>
+    public decimal MarginPct { get; set; } = 25m;
+
+    /// <summary>Expected answer length, by request tier, for the estimate before the work is done.</summary>
+    public int ShortOutputTokens { get; set; } = 256;
+
+    public int MediumOutputTokens { get; set; } = 512;
+
+    public int LongOutputTokens { get; set; } = 1024;
 
     /// <summary>Requests up to this many characters are "short".</summary>
     public int ShortRequestMaxChars { get; set; } = 100;
@@ -16,4 +49,28 @@ public sealed class PricingOptions
     public long MediumWorkFeeSats { get; set; } = 100;
 
     public long LongWorkFeeSats { get; set; } = 250;
+
+    /// <summary>"fixed" (no network) or "coingecko".</summary>
+    public string BtcPriceSource { get; set; } = "fixed";
+
+    /// <summary>The fixed price, and the fallback when the live oracle fails (seed env: BTC_PRICE_USD_FALLBACK).</summary>
+    public decimal BtcPriceUsdFallback { get; set; } = 100_000m;
+
+    public string CoinGeckoBaseUrl { get; set; } = "https://api.coingecko.com";
+
+    public int BtcPriceCacheSeconds { get; set; } = 60;
+
+    public int BtcPriceTimeoutSeconds { get; set; } = 5;
+
+    public ModelRates RatesFor(string model) => Models.TryGetValue(model, out var rates) ? rates : DefaultRates;
+}
+
+public sealed class ModelRates
+{
+    public decimal InputUsdPerMillion { get; set; }
+
+    public decimal OutputUsdPerMillion { get; set; }
+
+    public decimal CostUsd(long inputTokens, long outputTokens) =>
+        (inputTokens * InputUsdPerMillion + outputTokens * OutputUsdPerMillion) / 1_000_000m;
 }

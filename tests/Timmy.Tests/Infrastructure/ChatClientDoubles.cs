@@ -26,6 +26,13 @@ public sealed class ScriptedChatClient(Func<ChatResponse> respond) : IChatClient
 
     public static ScriptedChatClient Saying(string text) => new(() => new ChatResponse(new ChatMessage(ChatRole.Assistant, text)));
 
+    /// <summary>A model that answers and reports the given token usage.</summary>
+    public static ScriptedChatClient Using(long inputTokens, long outputTokens) => new(() =>
+        new ChatResponse(new ChatMessage(ChatRole.Assistant, "A long and expensive answer."))
+        {
+            Usage = new() { InputTokenCount = inputTokens, OutputTokenCount = outputTokens },
+        });
+
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         Task.FromResult(respond());
 

@@ -29,7 +29,8 @@ public sealed class JobFlowTests : IDisposable
     [Fact]
     public async Task A_paid_ordinary_request_is_accepted_and_offered_a_work_invoice_priced_by_tier()
     {
-        var client = _factory.CreateClient();
+        using var tiers = new TimmyFactory { Settings = { ["Pricing:Mode"] = "Tiers" } };
+        var client = tiers.CreateClient();
         var created = await client.CreateJobAsync("Explain the Lightning Network in two sentences");
 
         var job = await client.PayEvalAsync(created);
@@ -38,7 +39,7 @@ public sealed class JobFlowTests : IDisposable
         var hash = job.Str("workInvoice", "paymentHash");
         Assert.Equal(50, job.GetProperty("workInvoice").GetProperty("amountSats").GetInt64());
         Assert.Equal($"lnbcrt50u1stub_{hash[..16]}", job.Str("workInvoice", "paymentRequest"));
-        var evalInvoice = await _factory.WithDbAsync(db => db.Invoices.SingleAsync(i => i.Kind == InvoiceKind.JobEval));
+        var evalInvoice = await tiers.WithDbAsync(db => db.Invoices.SingleAsync(i => i.Kind == InvoiceKind.JobEval));
         Assert.NotNull(evalInvoice.PaidAt);
     }
 
@@ -47,9 +48,10 @@ public sealed class JobFlowTests : IDisposable
     [InlineData(101, 100)]
     [InlineData(300, 100)]
     [InlineData(301, 250)]
-    public async Task The_work_fee_follows_the_documented_tiers(int length, long expectedSats)
+    public async Task In_tiers_mode_the_work_fee_follows_the_documented_tiers(int length, long expectedSats)
     {
-        var client = _factory.CreateClient();
+        using var tiers = new TimmyFactory { Settings = { ["Pricing:Mode"] = "Tiers" } };
+        var client = tiers.CreateClient();
         var created = await client.CreateJobAsync("Summarise this: " + new string('z', length - 16));
 
         var job = await client.PayEvalAsync(created);

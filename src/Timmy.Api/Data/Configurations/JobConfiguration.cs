@@ -17,6 +17,9 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         job.HasIndex(j => j.State);
         job.Property(j => j.EvalModel).HasMaxLength(128);
         job.Property(j => j.WorkModel).HasMaxLength(128);
+        job.Property(j => j.RefundState).HasConversion<string>().HasMaxLength(32);
+        job.Property(j => j.RefundPaymentHash).HasMaxLength(64);
+        job.Ignore(j => j.Quote);
         job.Ignore(j => j.EvalInvoice);
         job.Ignore(j => j.WorkInvoice);
         job.HasMany(j => j.Invoices).WithOne().HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.Cascade);

@@ -1,8 +1,27 @@
+using Timmy.Lightning;
+
 namespace Timmy.Api.Payments.Stub;
 
-/// <summary>What the stub node needs to know about an invoice it is asked to pay.</summary>
+/// <summary>What the stub node needs to know about an invoice it is asked to pay: a real BOLT11 decode.</summary>
 internal static class StubInvoiceDecoder
 {
-    public static (string PaymentHash, long AmountSats) Decode(string paymentRequest) =>
-        throw new PaymentBackendException("The stub node cannot decode invoices yet");
+    public static (string PaymentHash, long AmountSats) Decode(string paymentRequest)
+    {
+        if (!Bolt11Invoice.TryDecode(paymentRequest, out var invoice, out var error))
+        {
+            throw new PaymentBackendException($"The stub node cannot pay this invoice: {error}");
+        }
+
+        if (invoice.Network != BitcoinNetwork.Regtest)
+        {
+            throw new PaymentBackendException($"The stub node is on regtest and cannot pay a {invoice.Network} invoice");
+        }
+
+        if (invoice.AmountMsat is not { } msat || msat % 1000 != 0)
+        {
+            throw new PaymentBackendException("The stub node pays only invoices for a whole number of sats");
+        }
+
+        return (invoice.PaymentHashHex, msat / 1000);
+    }
 }

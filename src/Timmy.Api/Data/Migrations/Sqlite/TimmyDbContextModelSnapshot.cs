@@ -23,6 +23,21 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ActualAmountSats")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("ActualChargeUsd")
+                        .HasPrecision(28, 12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("ActualCostUsd")
+                        .HasPrecision(28, 12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("BtcPriceUsd")
+                        .HasPrecision(28, 12)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
@@ -31,6 +46,16 @@ namespace Timmy.Api.Data.Migrations.Sqlite
 
                     b.Property<string>("ErrorMessage")
                         .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("EstimatedCostUsd")
+                        .HasPrecision(28, 12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("EstimatedInputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EstimatedOutputTokens")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("EvalInputTokens")
                         .HasColumnType("INTEGER");
@@ -42,8 +67,39 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     b.Property<int>("EvalOutputTokens")
                         .HasColumnType("INTEGER");
 
+                    b.Property<decimal?>("InfraCostUsd")
+                        .HasPrecision(28, 12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("InputUsdPerMillion")
+                        .HasPrecision(28, 12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("MarginPct")
+                        .HasPrecision(28, 12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("OutputUsdPerMillion")
+                        .HasPrecision(28, 12)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reason")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("RefundAmountSats")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RefundPaymentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RefundState")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RefundedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Request")
                         .IsRequired()

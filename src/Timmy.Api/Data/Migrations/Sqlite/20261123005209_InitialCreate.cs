@@ -29,7 +29,22 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     EvalOutputTokens = table.Column<int>(type: "INTEGER", nullable: false),
                     WorkModel = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
                     WorkInputTokens = table.Column<int>(type: "INTEGER", nullable: false),
-                    WorkOutputTokens = table.Column<int>(type: "INTEGER", nullable: false)
+                    WorkOutputTokens = table.Column<int>(type: "INTEGER", nullable: false),
+                    EstimatedInputTokens = table.Column<int>(type: "INTEGER", nullable: true),
+                    EstimatedOutputTokens = table.Column<int>(type: "INTEGER", nullable: true),
+                    EstimatedCostUsd = table.Column<decimal>(type: "TEXT", precision: 28, scale: 12, nullable: true),
+                    InputUsdPerMillion = table.Column<decimal>(type: "TEXT", precision: 28, scale: 12, nullable: true),
+                    OutputUsdPerMillion = table.Column<decimal>(type: "TEXT", precision: 28, scale: 12, nullable: true),
+                    InfraCostUsd = table.Column<decimal>(type: "TEXT", precision: 28, scale: 12, nullable: true),
+                    MarginPct = table.Column<decimal>(type: "TEXT", precision: 28, scale: 12, nullable: true),
+                    BtcPriceUsd = table.Column<decimal>(type: "TEXT", precision: 28, scale: 12, nullable: true),
+                    ActualCostUsd = table.Column<decimal>(type: "TEXT", precision: 28, scale: 12, nullable: true),
+                    ActualChargeUsd = table.Column<decimal>(type: "TEXT", precision: 28, scale: 12, nullable: true),
+                    ActualAmountSats = table.Column<long>(type: "INTEGER", nullable: true),
+                    RefundAmountSats = table.Column<long>(type: "INTEGER", nullable: false),
+                    RefundState = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    RefundPaymentHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    RefundedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
