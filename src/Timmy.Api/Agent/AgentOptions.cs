@@ -13,6 +13,9 @@ public sealed class AgentOptions
     /// <summary>The strong model that does the work (seed env name: WORK_MODEL).</summary>
     public string WorkModel { get; set; } = "claude-sonnet-4-6";
 
+    /// <summary>Upper bound on the eval model's verdict length.</summary>
+    public int EvalMaxOutputTokens { get; set; } = 256;
+
     /// <summary>Upper bound on the work model's answer length.</summary>
     public int MaxOutputTokens { get; set; } = 1024;
 

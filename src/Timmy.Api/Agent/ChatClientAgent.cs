@@ -17,7 +17,7 @@ public sealed class ChatClientAgent(
 
     public async Task<Evaluation> EvaluateAsync(string request, CancellationToken cancellationToken)
     {
-        var response = await CallAsync(evalClient, Prompts.Evaluation, request, _options.EvalModel, 256, cancellationToken);
+        var response = await CallAsync(evalClient, Prompts.Evaluation, request, _options.EvalModel, _options.EvalMaxOutputTokens, cancellationToken);
         var verdict = EvaluationVerdict.Parse(response.Text);
         return new Evaluation(verdict.Accepted, verdict.Reason, UsageOf(response, _options.EvalModel));
     }

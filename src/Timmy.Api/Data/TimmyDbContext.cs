@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Timmy.Api.Jobs;
 using Timmy.Api.Payments;
 using Timmy.Api.Payments.Stub;
+using Timmy.Api.Sessions;
 
 namespace Timmy.Api.Data;
 
@@ -11,6 +12,14 @@ public sealed class TimmyDbContext(DbContextOptions<TimmyDbContext> options) : D
     public DbSet<Job> Jobs => Set<Job>();
 
     public DbSet<Invoice> Invoices => Set<Invoice>();
+
+    public DbSet<Session> Sessions => Set<Session>();
+
+    public DbSet<SessionLedgerEntry> SessionLedger => Set<SessionLedgerEntry>();
+
+    public DbSet<SessionRequest> SessionRequests => Set<SessionRequest>();
+
+    public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
 
     public DbSet<StubInvoice> StubInvoices => Set<StubInvoice>();
 

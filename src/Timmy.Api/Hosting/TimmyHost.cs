@@ -9,6 +9,7 @@ using Timmy.Api.Http;
 using Timmy.Api.Jobs;
 using Timmy.Api.Payments;
 using Timmy.Api.Pricing;
+using Timmy.Api.Sessions;
 
 namespace Timmy.Api.Hosting;
 
@@ -44,6 +45,13 @@ public static class TimmyHost
         services.AddScoped<JobTransitions>();
         services.AddScoped<JobAdvancer>();
         services.AddScoped<RefundClaims>();
+
+        services.Configure<SessionsOptions>(configuration.GetSection(SessionsOptions.Section));
+        services.AddSingleton<MacaroonRootKey>();
+        services.AddSingleton<SessionMacaroons>();
+        services.AddSingleton<SessionCosts>();
+        services.AddScoped<SessionAdvancer>();
+        services.AddScoped<SessionRequestRunner>();
         services.AddSingleton<IDemoRateLimiter, InMemoryDemoRateLimiter>();
         return builder;
     }
@@ -55,6 +63,7 @@ public static class TimmyHost
 
         app.MapHealthApi();
         app.MapJobsApi();
+        app.MapSessionsApi();
         app.MapDemoApi();
         if (!app.Environment.IsProduction() && app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LightningOptions>>().Value.IsStub)
         {

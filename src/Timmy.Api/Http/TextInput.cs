@@ -31,6 +31,21 @@ public static class TextInput
         }
     }
 
+    /// <summary>Reads a JSON body and its required text field, validated; returns the text or an error message.</summary>
+    public static async Task<(string? Text, string? Error)> ReadFieldAsync(
+        HttpRequest http, string field, string missingMessage, int maxChars, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(http, cancellationToken);
+        if (!body.IsValid)
+        {
+            return (null, body.Error);
+        }
+
+        var text = ReadRequiredString(body.Value, field, missingMessage, out var error);
+        error ??= Validate(text!, field, maxChars);
+        return error is null ? (text, null) : (null, error);
+    }
+
     /// <summary>Checks emptiness, length and control characters; returns an error message or null.</summary>
     public static string? Validate(string text, string field, int maxChars)
     {

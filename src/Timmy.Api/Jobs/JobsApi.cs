@@ -29,14 +29,7 @@ public static class JobsApi
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadObjectAsync(http, cancellationToken);
-        if (!body.IsValid)
-        {
-            return ApiErrors.BadRequest(body.Error!);
-        }
-
-        var request = TextInput.ReadRequiredString(body.Value, "request", RequestRequired, out var error);
-        error ??= TextInput.Validate(request!, "request", options.Value.MaxRequestChars);
+        var (request, error) = await TextInput.ReadFieldAsync(http, "request", RequestRequired, options.Value.MaxRequestChars, cancellationToken);
         if (error is not null)
         {
             return ApiErrors.BadRequest(error);

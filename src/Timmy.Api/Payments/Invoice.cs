@@ -4,6 +4,8 @@ public enum InvoiceKind
 {
     JobEval,
     JobWork,
+    SessionDeposit,
+    SessionTopup,
 }
 
 /// <summary>An incoming Lightning invoice that Timmy issued, as Timmy records it.</summary>
@@ -21,6 +23,8 @@ public sealed class Invoice
     public InvoiceKind Kind { get; init; }
 
     public Guid? JobId { get; init; }
+
+    public Guid? SessionId { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
 

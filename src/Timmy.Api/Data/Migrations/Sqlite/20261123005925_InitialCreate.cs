@@ -52,6 +52,37 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "server_secrets",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Value = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_server_secrets", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sessions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    BalanceSats = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReservedSats = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastActivityAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PendingTopupInvoiceId = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_sessions", x => x.Id);
+                    table.CheckConstraint("ck_sessions_balance_not_negative", "\"BalanceSats\" >= 0 AND \"ReservedSats\" >= 0");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "stub_invoices",
                 columns: table => new
                 {
@@ -94,6 +125,7 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     AmountSats = table.Column<long>(type: "INTEGER", nullable: false),
                     Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     JobId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    SessionId = table.Column<Guid>(type: "TEXT", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     PaidAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
@@ -104,6 +136,69 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                         name: "FK_invoices_jobs_JobId",
                         column: x => x.JobId,
                         principalTable: "jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_invoices_sessions_SessionId",
+                        column: x => x.SessionId,
+                        principalTable: "sessions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "session_ledger",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SessionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    AmountSats = table.Column<long>(type: "INTEGER", nullable: false),
+                    RequestId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    InvoiceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_session_ledger", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_session_ledger_sessions_SessionId",
+                        column: x => x.SessionId,
+                        principalTable: "sessions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "session_requests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ReservedSats = table.Column<long>(type: "INTEGER", nullable: false),
+                    SessionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Request = table.Column<string>(type: "TEXT", nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Result = table.Column<string>(type: "TEXT", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", nullable: true),
+                    ErrorMessage = table.Column<string>(type: "TEXT", nullable: true),
+                    EvalInputTokens = table.Column<int>(type: "INTEGER", nullable: false),
+                    EvalOutputTokens = table.Column<int>(type: "INTEGER", nullable: false),
+                    WorkInputTokens = table.Column<int>(type: "INTEGER", nullable: false),
+                    WorkOutputTokens = table.Column<int>(type: "INTEGER", nullable: false),
+                    EvalSats = table.Column<long>(type: "INTEGER", nullable: false),
+                    WorkSats = table.Column<long>(type: "INTEGER", nullable: false),
+                    BtcPriceUsd = table.Column<decimal>(type: "TEXT", precision: 28, scale: 12, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SettledAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_session_requests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_session_requests_sessions_SessionId",
+                        column: x => x.SessionId,
+                        principalTable: "sessions",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -121,8 +216,34 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_invoices_SessionId",
+                table: "invoices",
+                column: "SessionId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_jobs_State",
                 table: "jobs",
+                column: "State");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_session_ledger_InvoiceId",
+                table: "session_ledger",
+                column: "InvoiceId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_session_ledger_SessionId",
+                table: "session_ledger",
+                column: "SessionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_session_requests_SessionId",
+                table: "session_requests",
+                column: "SessionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sessions_State",
+                table: "sessions",
                 column: "State");
         }
 
@@ -133,6 +254,15 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                 name: "invoices");
 
             migrationBuilder.DropTable(
+                name: "server_secrets");
+
+            migrationBuilder.DropTable(
+                name: "session_ledger");
+
+            migrationBuilder.DropTable(
+                name: "session_requests");
+
+            migrationBuilder.DropTable(
                 name: "stub_invoices");
 
             migrationBuilder.DropTable(
@@ -140,6 +270,9 @@ namespace Timmy.Api.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "jobs");
+
+            migrationBuilder.DropTable(
+                name: "sessions");
         }
     }
 }

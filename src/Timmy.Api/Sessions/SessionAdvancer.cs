@@ -1,0 +1,119 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Timmy.Api.Data;
+using Timmy.Api.Payments;
+
+namespace Timmy.Api.Sessions;
+
+/// <summary>
+/// Brings a session up to date when it is looked at: credits a paid deposit or top-up (exactly once, gated
+/// on the invoice's paid-at being set by this caller) and expires a session idle for too long.
+/// </summary>
+public sealed partial class SessionAdvancer(
+    TimmyDbContext db, IPaymentBackend payments, IOptions<SessionsOptions> options, TimeProvider clock, ILogger<SessionAdvancer> logger)
+{
+    public async Task<Session?> AdvanceAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        var session = await LoadAsync(sessionId, cancellationToken);
+        if (session is null)
+        {
+            return null;
+        }
+
+        if (session is { State: SessionState.AwaitingPayment, DepositInvoice: { } deposit }
+            && await PaidAtAsync(deposit, cancellationToken) is { } depositPaidAt)
+        {
+            await CreditAsync(session.Id, deposit, depositPaidAt, LedgerEntryKind.Deposit, cancellationToken);
+        }
+
+        if (session.PendingTopup is { } topup && await PaidAtAsync(topup, cancellationToken) is { } topupPaidAt)
+        {
+            await CreditAsync(session.Id, topup, topupPaidAt, LedgerEntryKind.Topup, cancellationToken);
+        }
+
+        await ExpireIfIdleAsync(sessionId, cancellationToken);
+        return await LoadAsync(sessionId, cancellationToken);
+    }
+
+    public DateTimeOffset ExpiresAt(Session session) =>
+        (session.State == SessionState.AwaitingPayment ? session.CreatedAt : session.LastActivityAt) + options.Value.IdleExpiry;
+
+    private Task<Session?> LoadAsync(Guid sessionId, CancellationToken cancellationToken) =>
+        db.Sessions.AsNoTracking().Include(s => s.Invoices).FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+
+    private async Task<DateTimeOffset?> PaidAtAsync(Invoice invoice, CancellationToken cancellationToken)
+    {
+        if (invoice.PaidAt is { } known)
+        {
+            return known;
+        }
+
+        try
+        {
+            var status = await payments.GetInvoiceStatusAsync(invoice.PaymentHash, cancellationToken);
+            return status is { IsPaid: true } ? status.PaidAt ?? clock.GetUtcNow() : null;
+        }
+        catch (PaymentBackendException ex)
+        {
+            LogStatusCheckFailed(ex, invoice.PaymentHash);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Marks the invoice paid and credits the session in one transaction. Only the caller whose update set
+    /// the paid-at credits; the ledger's unique invoice id is a second guard against a double credit.
+    /// </summary>
+    private async Task CreditAsync(Guid sessionId, Invoice invoice, DateTimeOffset paidAt, LedgerEntryKind kind, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var amount = invoice.AmountSats;
+        var minimum = options.Value.MinimumBalanceSats;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var won = await db.Invoices
+            .Where(i => i.Id == invoice.Id && i.PaidAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.PaidAt, paidAt), cancellationToken) == 1;
+        if (!won)
+        {
+            return;
+        }
+
+        db.SessionLedger.Add(new SessionLedgerEntry
+        {
+            SessionId = sessionId, Kind = kind, AmountSats = amount, InvoiceId = invoice.Id, CreatedAt = now,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await db.Sessions
+            .Where(s => s.Id == sessionId)
+            .ExecuteUpdateAsync(set =>
+            {
+                set.SetProperty(s => s.BalanceSats, s => s.BalanceSats + amount);
+                set.SetProperty(s => s.LastActivityAt, now);
+                if (kind == LedgerEntryKind.Topup)
+                {
+                    set.SetProperty(s => s.PendingTopupInvoiceId, (Guid?)null);
+                }
+
+                // A deposit activates; a top-up resumes a paused (or lapsed) session once the balance is enough again.
+                set.SetProperty(s => s.State, s =>
+                    s.State == SessionState.AwaitingPayment || s.BalanceSats + amount >= minimum ? SessionState.Active
+                    : s.State == SessionState.Expired ? SessionState.Paused
+                    : s.State);
+            }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    private async Task ExpireIfIdleAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        var cutoff = clock.GetUtcNow() - options.Value.IdleExpiry;
+        await db.Sessions
+            .Where(s => s.Id == sessionId && (
+                (s.State == SessionState.AwaitingPayment && s.CreatedAt <= cutoff)
+                || ((s.State == SessionState.Active || s.State == SessionState.Paused) && s.LastActivityAt <= cutoff)))
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.State, SessionState.Expired), cancellationToken);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Could not check session invoice {PaymentHash}; will retry on the next look")]
+    private partial void LogStatusCheckFailed(Exception ex, string paymentHash);
+}

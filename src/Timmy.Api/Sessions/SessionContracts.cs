@@ -1,0 +1,35 @@
+using Timmy.Api.Payments;
+
+namespace Timmy.Api.Sessions;
+
+public sealed record SessionInvoiceInfo(string PaymentRequest, long AmountSats, string? PaymentHash)
+{
+    public static SessionInvoiceInfo From(Invoice invoice, bool showPaymentHash) =>
+        new(invoice.PaymentRequest, invoice.AmountSats, showPaymentHash ? invoice.PaymentHash : null);
+}
+
+public sealed record CreateSessionResponse(string SessionId, SessionState State, SessionInvoiceInfo Invoice);
+
+public sealed record SessionStatusResponse(
+    string SessionId,
+    SessionState State,
+    long BalanceSats,
+    long MinimumBalanceSats,
+    string? Macaroon,
+    DateTime ExpiresAt,
+    SessionInvoiceInfo? Invoice,
+    SessionInvoiceInfo? PendingTopup);
+
+public sealed record SessionCostBreakdown(long EvalSats, long WorkSats, long TotalSats, decimal BtcPriceUsd);
+
+public sealed record SessionRequestResponse(
+    string RequestId,
+    string State,
+    string? Result,
+    string? Reason,
+    string? ErrorMessage,
+    long DebitedSats,
+    long BalanceRemaining,
+    SessionCostBreakdown Cost);
+
+public sealed record TopupSessionResponse(string SessionId, SessionInvoiceInfo Topup);

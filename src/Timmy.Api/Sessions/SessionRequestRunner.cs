@@ -1,0 +1,146 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Timmy.Api.Agent;
+using Timmy.Api.Data;
+using Timmy.Api.Pricing;
+
+namespace Timmy.Api.Sessions;
+
+public sealed record SessionRunResult(SessionRequest Request, long BalanceRemaining, decimal BtcPriceUsd);
+
+/// <summary>
+/// Runs one request against a session's balance in three steps, so the balance can never go negative:
+/// reserve the worst case (a conditional UPDATE that fails when the balance is short), run eval and work,
+/// then settle: debit the actual cost through ledger entries and release the rest of the reservation.
+/// </summary>
+public sealed partial class SessionRequestRunner(
+    TimmyDbContext db,
+    IJobAgent agent,
+    SessionCosts costs,
+    IBtcPriceOracle oracle,
+    IOptions<SessionsOptions> options,
+    TimeProvider clock,
+    ILogger<SessionRequestRunner> logger)
+{
+    /// <summary>Null when the session is not active or its balance cannot cover the worst case.</summary>
+    public async Task<SessionRunResult?> RunAsync(Guid sessionId, string request, CancellationToken cancellationToken)
+    {
+        var btcPrice = await oracle.GetBtcPriceUsdAsync(cancellationToken);
+        var reserved = costs.WorstCaseSats(request, btcPrice);
+        var record = await ReserveAsync(sessionId, request, reserved, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        // Past this point the reservation must be settled, so the model calls ignore the client hanging up.
+        await RunModelsAsync(record, request, reserved, btcPrice, CancellationToken.None);
+        var balance = await SettleAsync(record, reserved, CancellationToken.None);
+        return new SessionRunResult(record, balance, btcPrice);
+    }
+
+    /// <summary>The worst case this request would reserve now, for the 402 message.</summary>
+    public async Task<long> WorstCaseSatsAsync(string request, CancellationToken cancellationToken) =>
+        costs.WorstCaseSats(request, await oracle.GetBtcPriceUsdAsync(cancellationToken));
+
+    private async Task<SessionRequest?> ReserveAsync(Guid sessionId, string request, long reserved, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rows = await db.Sessions
+            .Where(s => s.Id == sessionId && s.State == SessionState.Active && s.BalanceSats >= reserved)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(s => s.BalanceSats, s => s.BalanceSats - reserved)
+                .SetProperty(s => s.ReservedSats, s => s.ReservedSats + reserved), cancellationToken);
+        if (rows == 0)
+        {
+            return null;
+        }
+
+        var record = new SessionRequest
+        {
+            Id = Guid.NewGuid(),
+            SessionId = sessionId,
+            Request = request,
+            Outcome = SessionRequestOutcome.Running,
+            ReservedSats = reserved,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.SessionRequests.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return record;
+    }
+
+    private async Task RunModelsAsync(SessionRequest record, string request, long reserved, decimal btcPrice, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var evaluation = await agent.EvaluateAsync(request, cancellationToken);
+            record.EvalInputTokens = evaluation.Usage.InputTokens;
+            record.EvalOutputTokens = evaluation.Usage.OutputTokens;
+            record.EvalSats = Math.Min(reserved, costs.EvalSats(evaluation.Usage, btcPrice));
+            if (!evaluation.Accepted)
+            {
+                record.Outcome = SessionRequestOutcome.Rejected;
+                record.Reason = evaluation.Reason;
+                return;
+            }
+
+            var output = await agent.WorkAsync(request, cancellationToken);
+            record.WorkInputTokens = output.Usage.InputTokens;
+            record.WorkOutputTokens = output.Usage.OutputTokens;
+            // A model that overruns its allowance is charged no more than was reserved.
+            record.WorkSats = Math.Min(reserved - record.EvalSats, costs.WorkSats(output.Usage, btcPrice));
+            record.Outcome = SessionRequestOutcome.Complete;
+            record.Result = output.Text;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A failed call is not charged; an eval that succeeded before the work failed still is.
+            LogRequestFailed(ex, record.SessionId);
+            record.Outcome = SessionRequestOutcome.Failed;
+            record.ErrorMessage = ex is AgentException ? ex.Message : "Internal error while processing the request";
+        }
+    }
+
+    /// <summary>Debits the actual cost and releases the rest of the reservation, in one transaction. Returns the new balance.</summary>
+    private async Task<long> SettleAsync(SessionRequest record, long reserved, CancellationToken cancellationToken)
+    {
+        var debited = record.EvalSats + record.WorkSats;
+        var released = reserved - debited;
+        var now = clock.GetUtcNow();
+        var minimum = options.Value.MinimumBalanceSats;
+        record.SettledAt = now;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        AddDebit(record, LedgerEntryKind.EvalDebit, record.EvalSats, now);
+        AddDebit(record, LedgerEntryKind.WorkDebit, record.WorkSats, now);
+        await db.SaveChangesAsync(cancellationToken);
+        await db.Sessions
+            .Where(s => s.Id == record.SessionId)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(s => s.ReservedSats, s => s.ReservedSats - reserved)
+                .SetProperty(s => s.BalanceSats, s => s.BalanceSats + released)
+                .SetProperty(s => s.LastActivityAt, now)
+                .SetProperty(s => s.State, s =>
+                    s.State == SessionState.Active && s.BalanceSats + released < minimum ? SessionState.Paused : s.State),
+                cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return await db.Sessions.Where(s => s.Id == record.SessionId).Select(s => s.BalanceSats).SingleAsync(cancellationToken);
+    }
+
+    private void AddDebit(SessionRequest record, LedgerEntryKind kind, long sats, DateTimeOffset now)
+    {
+        if (sats > 0)
+        {
+            db.SessionLedger.Add(new SessionLedgerEntry
+            {
+                SessionId = record.SessionId, Kind = kind, AmountSats = -sats, RequestId = record.Id, CreatedAt = now,
+            });
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "A request on session {SessionId} failed")]
+    private partial void LogRequestFailed(Exception ex, Guid sessionId);
+}

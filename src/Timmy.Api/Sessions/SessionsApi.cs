@@ -1,0 +1,231 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Timmy.Api.Data;
+using Timmy.Api.Errors;
+using Timmy.Api.Http;
+using Timmy.Api.Jobs;
+using Timmy.Api.Payments;
+
+namespace Timmy.Api.Sessions;
+
+/// <summary>Mode 2: pay once into a balance, then run many requests with the session's macaroon.</summary>
+public static class SessionsApi
+{
+    public const string SessionNotFound = "Session not found";
+
+    public static void MapSessionsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/sessions").WithTags("sessions");
+        group.MapPost("/", CreateSessionAsync).WithName("createSession");
+        group.MapGet("/{id}", GetSessionAsync).WithName("getSession");
+        group.MapPost("/{id}/request", SubmitRequestAsync).WithName("submitSessionRequest");
+        group.MapPost("/{id}/topup", TopupAsync).WithName("topupSession");
+    }
+
+    private static async Task<Results<Created<CreateSessionResponse>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> CreateSessionAsync(
+        HttpRequest http, TimmyDbContext db, IPaymentBackend payments, IOptions<SessionsOptions> options, IOptions<JobOptions> jobOptions,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var amount = await ReadAmountAsync(http, options.Value, cancellationToken);
+        if (amount.Error is not null)
+        {
+            return ApiErrors.BadRequest(amount.Error);
+        }
+
+        var sessionId = Guid.NewGuid();
+        CreatedInvoice created;
+        try
+        {
+            created = await payments.CreateInvoiceAsync(
+                new InvoiceRequest(amount.Sats, $"Timmy session deposit {sessionId}", jobOptions.Value.InvoiceExpiry), cancellationToken);
+        }
+        catch (PaymentBackendException ex)
+        {
+            return ApiErrors.ServiceUnavailable($"Lightning backend unavailable: {ex.Message}");
+        }
+
+        var now = clock.GetUtcNow();
+        var invoice = NewInvoice(sessionId, InvoiceKind.SessionDeposit, created, amount.Sats, now);
+        db.Sessions.Add(new Session
+        {
+            Id = sessionId, State = SessionState.AwaitingPayment, CreatedAt = now, LastActivityAt = now, Invoices = [invoice],
+        });
+        await db.SaveChangesAsync(cancellationToken);
+
+        var response = new CreateSessionResponse(sessionId.ToString(), SessionState.AwaitingPayment, SessionInvoiceInfo.From(invoice, payments.IsSimulated));
+        return TypedResults.Created($"/api/sessions/{sessionId}", response);
+    }
+
+    private static async Task<Results<Ok<SessionStatusResponse>, NotFound<ApiError>>> GetSessionAsync(
+        string id, SessionAdvancer advancer, SessionMacaroons macaroons, IPaymentBackend payments, IOptions<SessionsOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var session = Guid.TryParse(id, out var sessionId) ? await advancer.AdvanceAsync(sessionId, cancellationToken) : null;
+        if (session is null)
+        {
+            return ApiErrors.NotFound(SessionNotFound);
+        }
+
+        var usable = session.State is SessionState.Active or SessionState.Paused;
+        return TypedResults.Ok(new SessionStatusResponse(
+            session.Id.ToString(),
+            session.State,
+            session.BalanceSats,
+            options.Value.MinimumBalanceSats,
+            usable ? await macaroons.IssueAsync(session.Id, cancellationToken) : null,
+            advancer.ExpiresAt(session).UtcDateTime,
+            session is { State: SessionState.AwaitingPayment, DepositInvoice: { } deposit } ? SessionInvoiceInfo.From(deposit, payments.IsSimulated) : null,
+            session.PendingTopup is { } topup ? SessionInvoiceInfo.From(topup, payments.IsSimulated) : null));
+    }
+
+    private static async Task<IResult> SubmitRequestAsync(
+        string id, HttpRequest http, SessionAdvancer advancer, SessionMacaroons macaroons, SessionRequestRunner runner,
+        IOptions<JobOptions> jobOptions, CancellationToken cancellationToken)
+    {
+        var session = Guid.TryParse(id, out var sessionId) ? await advancer.AdvanceAsync(sessionId, cancellationToken) : null;
+        if (session is null)
+        {
+            return ApiErrors.NotFound(SessionNotFound);
+        }
+
+        if (await macaroons.RejectionAsync(http.Headers.Authorization, sessionId, cancellationToken) is { } unauthorized)
+        {
+            return ApiErrors.Status(StatusCodes.Status401Unauthorized, unauthorized);
+        }
+
+        var (request, error) = await TextInput.ReadFieldAsync(
+            http, "request", JobsApi.RequestRequired, jobOptions.Value.MaxRequestChars, cancellationToken);
+        if (error is not null)
+        {
+            return ApiErrors.BadRequest(error);
+        }
+
+        if (NotActive(session.State) is { } inactive)
+        {
+            return inactive;
+        }
+
+        var run = await runner.RunAsync(sessionId, request!, cancellationToken);
+        if (run is null)
+        {
+            // The reservation failed: either the session changed state meanwhile, or the balance is short.
+            var now = await advancer.AdvanceAsync(sessionId, cancellationToken);
+            return NotActive(now!.State) ?? ApiErrors.Status(StatusCodes.Status402PaymentRequired,
+                $"Insufficient balance: this request may cost up to {await runner.WorstCaseSatsAsync(request!, cancellationToken)} sats " +
+                $"and the balance is {now.BalanceSats} sats. Top up the session to continue.");
+        }
+
+        var record = run.Request;
+        return TypedResults.Ok(new SessionRequestResponse(
+            record.Id.ToString(),
+            record.Outcome.ToString().ToLowerInvariant(),
+            record.Result,
+            record.Reason,
+            record.ErrorMessage,
+            record.EvalSats + record.WorkSats,
+            run.BalanceRemaining,
+            new SessionCostBreakdown(record.EvalSats, record.WorkSats, record.EvalSats + record.WorkSats, run.BtcPriceUsd)));
+    }
+
+    private static async Task<IResult> TopupAsync(
+        string id, HttpRequest http, TimmyDbContext db, SessionAdvancer advancer, SessionMacaroons macaroons, IPaymentBackend payments,
+        IOptions<SessionsOptions> options, IOptions<JobOptions> jobOptions, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var session = Guid.TryParse(id, out var sessionId) ? await advancer.AdvanceAsync(sessionId, cancellationToken) : null;
+        if (session is null)
+        {
+            return ApiErrors.NotFound(SessionNotFound);
+        }
+
+        if (await macaroons.RejectionAsync(http.Headers.Authorization, sessionId, cancellationToken) is { } unauthorized)
+        {
+            return ApiErrors.Status(StatusCodes.Status401Unauthorized, unauthorized);
+        }
+
+        var amount = await ReadAmountAsync(http, options.Value, cancellationToken);
+        if (amount.Error is not null)
+        {
+            return ApiErrors.BadRequest(amount.Error);
+        }
+
+        if (session.State is not (SessionState.Active or SessionState.Paused))
+        {
+            return ApiErrors.Conflict($"Session is {Wire(session.State)}; only an active or paused session can be topped up");
+        }
+
+        if (session.PendingTopupInvoiceId is not null)
+        {
+            return ApiErrors.Conflict("A top-up is already pending for this session; pay it first");
+        }
+
+        CreatedInvoice created;
+        try
+        {
+            created = await payments.CreateInvoiceAsync(
+                new InvoiceRequest(amount.Sats, $"Timmy session top-up {sessionId}", jobOptions.Value.InvoiceExpiry), cancellationToken);
+        }
+        catch (PaymentBackendException ex)
+        {
+            return ApiErrors.ServiceUnavailable($"Lightning backend unavailable: {ex.Message}");
+        }
+
+        var invoice = NewInvoice(sessionId, InvoiceKind.SessionTopup, created, amount.Sats, clock.GetUtcNow());
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Invoices.Add(invoice);
+        await db.SaveChangesAsync(cancellationToken);
+        // Only one top-up may be pending: the first request to fill the slot wins.
+        var claimed = await db.Sessions
+            .Where(s => s.Id == sessionId && s.PendingTopupInvoiceId == null
+                && (s.State == SessionState.Active || s.State == SessionState.Paused))
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.PendingTopupInvoiceId, invoice.Id), cancellationToken);
+        if (claimed == 0)
+        {
+            return ApiErrors.Conflict("A top-up is already pending for this session; pay it first");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(new TopupSessionResponse(sessionId.ToString(), SessionInvoiceInfo.From(invoice, payments.IsSimulated)));
+    }
+
+    private static IResult? NotActive(SessionState state) => state switch
+    {
+        SessionState.Active => null,
+        SessionState.Expired => ApiErrors.Status(StatusCodes.Status410Gone, "Session expired after 24 hours without activity"),
+        SessionState.Paused => ApiErrors.Conflict("Session is paused: its balance is below the minimum. Top up to resume."),
+        _ => ApiErrors.Conflict("Session is awaiting its deposit payment"),
+    };
+
+    private static string Wire(SessionState state) => JsonSerializer.Serialize(state).Trim('"');
+
+    private static Invoice NewInvoice(Guid sessionId, InvoiceKind kind, CreatedInvoice created, long sats, DateTimeOffset now) => new()
+    {
+        Id = Guid.NewGuid(),
+        SessionId = sessionId,
+        Kind = kind,
+        PaymentHash = created.PaymentHash,
+        PaymentRequest = created.PaymentRequest,
+        AmountSats = sats,
+        CreatedAt = now,
+    };
+
+    private readonly record struct Amount(long Sats, string? Error);
+
+    private static async Task<Amount> ReadAmountAsync(HttpRequest http, SessionsOptions options, CancellationToken cancellationToken)
+    {
+        var range = $"Invalid request: 'amount_sats' must be an integer from {options.MinDepositSats} to {options.MaxDepositSats}";
+        var body = await JsonBody.ReadObjectAsync(http, cancellationToken);
+        if (!body.IsValid)
+        {
+            return new(0, body.Error);
+        }
+
+        return body.Value.TryGetProperty("amount_sats", out var value)
+            && value.ValueKind == JsonValueKind.Number
+            && value.TryGetInt64(out var sats)
+            && sats >= options.MinDepositSats && sats <= options.MaxDepositSats
+                ? new(sats, null)
+                : new(0, range);
+    }
+}

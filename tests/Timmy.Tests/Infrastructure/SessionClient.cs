@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Timmy.Tests.Infrastructure;
+
+/// <summary>Steps of the session flow over a real HttpClient.</summary>
+public static class SessionClient
+{
+    public static async Task<JsonElement> CreateSessionAsync(this HttpClient client, long amountSats)
+    {
+        var response = await client.PostAsJsonAsync("/api/sessions", new { amount_sats = amountSats });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    public static async Task<JsonElement> GetSessionAsync(this HttpClient client, string sessionId)
+    {
+        var response = await client.GetAsync($"/api/sessions/{sessionId}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    /// <summary>Creates a session, pays its deposit, and returns (id, macaroon).</summary>
+    public static async Task<(string Id, string Macaroon)> ActiveSessionAsync(this HttpClient client, long amountSats = 1000)
+    {
+        var created = await client.CreateSessionAsync(amountSats);
+        await client.PayAsync(created.Str("invoice", "paymentHash"));
+        var session = await client.GetSessionAsync(created.Str("sessionId"));
+        Assert.Equal("active", session.Str("state"));
+        return (created.Str("sessionId"), session.Str("macaroon"));
+    }
+
+    public static Task<HttpResponseMessage> SessionRequestAsync(this HttpClient client, string sessionId, string? macaroon, string request) =>
+        client.SendAsync(WithMacaroon(HttpMethod.Post, $"/api/sessions/{sessionId}/request", macaroon, JsonContent.Create(new { request })));
+
+    public static Task<HttpResponseMessage> TopupAsync(this HttpClient client, string sessionId, string? macaroon, long amountSats) =>
+        client.SendAsync(WithMacaroon(HttpMethod.Post, $"/api/sessions/{sessionId}/topup", macaroon, JsonContent.Create(new { amount_sats = amountSats })));
+
+    private static HttpRequestMessage WithMacaroon(HttpMethod method, string path, string? macaroon, HttpContent content)
+    {
+        var message = new HttpRequestMessage(method, path) { Content = content };
+        if (macaroon is not null)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", macaroon);
+        }
+
+        return message;
+    }
+}
