@@ -13,12 +13,12 @@ public sealed class RefundTests(ServerProcess server) : IClassFixture<ServerProc
     public async Task The_overpayment_of_a_completed_job_is_refunded_to_a_signed_invoice()
     {
         using var client = server.CreateClient();
-        var created = await ReadAsync(await client.PostAsJsonAsync("/api/jobs", new { request = "What is a satoshi?" }));
+        var created = await (await client.PostAsJsonAsync("/api/jobs", new { request = "What is a satoshi?" })).ReadJsonAsync();
         var jobId = created.GetProperty("jobId").GetString();
         await client.PostAsync($"/api/dev/stub/pay/{created.GetProperty("evalInvoice").GetProperty("paymentHash").GetString()}", null);
-        var accepted = await ReadAsync(await client.GetAsync($"/api/jobs/{jobId}"));
+        var accepted = await client.PollUntilSettledAsync(jobId!);
         await client.PostAsync($"/api/dev/stub/pay/{accepted.GetProperty("workInvoice").GetProperty("paymentHash").GetString()}", null);
-        var done = await ReadAsync(await client.GetAsync($"/api/jobs/{jobId}"));
+        var done = await client.PollUntilSettledAsync(jobId!);
         var owed = done.GetProperty("costLedger").GetProperty("refundAmountSats").GetInt64();
         Assert.True(owed > 0);
 
@@ -35,12 +35,9 @@ public sealed class RefundTests(ServerProcess server) : IClassFixture<ServerProc
         var again = await client.PostAsJsonAsync($"/api/jobs/{jobId}/refund", new { invoice });
 
         Assert.Equal(HttpStatusCode.OK, refund.StatusCode);
-        Assert.Equal(owed, (await ReadAsync(refund)).GetProperty("refundAmountSats").GetInt64());
+        Assert.Equal(owed, (await refund.ReadJsonAsync()).GetProperty("refundAmountSats").GetInt64());
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        var settled = await ReadAsync(await client.GetAsync($"/api/jobs/{jobId}"));
+        var settled = await (await client.GetAsync($"/api/jobs/{jobId}")).ReadJsonAsync();
         Assert.Equal("paid", settled.GetProperty("costLedger").GetProperty("refundState").GetString());
     }
-
-    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 }

@@ -12,7 +12,23 @@ namespace Timmy.EndToEnd;
 public sealed class ServerProcess : IAsyncLifetime
 {
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(90);
-    private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), $"timmy-e2e-{Guid.NewGuid():N}");
+    private readonly string _dataFolder;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly bool _ownsDataFolder;
+
+    /// <summary>The fixture form: a fresh database, removed afterwards.</summary>
+    public ServerProcess()
+        : this(Path.Combine(Path.GetTempPath(), $"timmy-e2e-{Guid.NewGuid():N}"), new Dictionary<string, string>(), ownsDataFolder: true)
+    {
+    }
+
+    /// <summary>A server over a given data folder (reused across restarts) with extra environment.</summary>
+    public ServerProcess(string dataFolder, IReadOnlyDictionary<string, string> environment, bool ownsDataFolder = false)
+    {
+        _dataFolder = dataFolder;
+        _environment = environment;
+        _ownsDataFolder = ownsDataFolder;
+    }
     private readonly StringBuilder _output = new();
     private Process? _process;
 
@@ -49,7 +65,7 @@ public sealed class ServerProcess : IAsyncLifetime
         }
 
         start.Environment["ConnectionStrings__Timmy"] = $"Data Source={Path.Combine(_dataFolder, "timmy.db")}";
-        foreach (var (key, value) in ExtraEnvironment)
+        foreach (var (key, value) in ExtraEnvironment.Concat(_environment))
         {
             start.Environment[key] = value;
         }
@@ -62,15 +78,25 @@ public sealed class ServerProcess : IAsyncLifetime
         await WaitUntilHealthyAsync();
     }
 
-    public async Task DisposeAsync()
+    /// <summary>SIGKILL, the way a crash or an OOM kill ends the process: no shutdown code runs.</summary>
+    public async Task KillAsync()
     {
         if (_process is { HasExited: false })
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+    }
 
+    public async Task DisposeAsync()
+    {
+        await KillAsync();
         _process?.Dispose();
+        if (!_ownsDataFolder)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_dataFolder, recursive: true);

@@ -12,10 +12,10 @@ public sealed class SessionTests(ServerProcess server) : IClassFixture<ServerPro
     public async Task A_session_is_funded_then_spent_with_its_macaroon()
     {
         using var client = server.CreateClient();
-        var created = await ReadAsync(await client.PostAsJsonAsync("/api/sessions", new { amount_sats = 500 }));
+        var created = await (await client.PostAsJsonAsync("/api/sessions", new { amount_sats = 500 })).ReadJsonAsync();
         var id = created.GetProperty("sessionId").GetString();
         await client.PostAsync($"/api/dev/stub/pay/{created.GetProperty("invoice").GetProperty("paymentHash").GetString()}", null);
-        var active = await ReadAsync(await client.GetAsync($"/api/sessions/{id}"));
+        var active = await (await client.GetAsync($"/api/sessions/{id}")).ReadJsonAsync();
         Assert.Equal("active", active.GetProperty("state").GetString());
 
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/sessions/{id}/request")
@@ -27,12 +27,9 @@ public sealed class SessionTests(ServerProcess server) : IClassFixture<ServerPro
         var unauthorized = await client.PostAsJsonAsync($"/api/sessions/{id}/request", new { request = "What is a satoshi?" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await ReadAsync(response);
+        var body = await response.ReadJsonAsync();
         Assert.Equal("complete", body.GetProperty("state").GetString());
         Assert.Equal(500 - body.GetProperty("debitedSats").GetInt64(), body.GetProperty("balanceRemaining").GetInt64());
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
     }
-
-    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 }

@@ -44,6 +44,10 @@ public static class TimmyHost
         services.AddTimmyPricing(configuration);
         services.AddScoped<JobTransitions>();
         services.AddScoped<JobAdvancer>();
+        services.AddScoped<JobProcessor>();
+        services.AddScoped<JobLeases>();
+        services.AddSingleton<JobWorkSignal>();
+        services.AddHostedService<JobWorker>();
         services.AddScoped<RefundClaims>();
 
         services.Configure<SessionsOptions>(configuration.GetSection(SessionsOptions.Section));

@@ -21,6 +21,15 @@ public sealed class Job
 
     public DateTimeOffset? CompletedAt { get; set; }
 
+    /// <summary>The worker instance that holds the job while it is evaluating or executing.</summary>
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>After this, a worker that died holding the job is presumed gone and another may take it.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+
+    /// <summary>How many times a worker has taken up the job in its current state.</summary>
+    public int Attempts { get; set; }
+
     /// <summary>Why the eval model turned the request down.</summary>
     public string? Reason { get; set; }
 

@@ -12,4 +12,16 @@ public sealed class JobOptions
     public int InvoiceExpirySeconds { get; set; } = 3600;
 
     public TimeSpan InvoiceExpiry => TimeSpan.FromSeconds(InvoiceExpirySeconds);
+
+    /// <summary>Jobs one instance works on at once. Model calls are async, so this can be large.</summary>
+    public int WorkerConcurrency { get; set; } = 256;
+
+    /// <summary>How long a worker holds a job before another may presume it dead; longer than any model call.</summary>
+    public int LeaseSeconds { get; set; } = 300;
+
+    /// <summary>How often workers look for work besides being woken, which is how abandoned jobs are found.</summary>
+    public int WorkerScanMilliseconds { get; set; } = 1000;
+
+    /// <summary>A job taken up more often than this (its workers kept dying) fails, with the paid work owed back.</summary>
+    public int MaxAttempts { get; set; } = 3;
 }

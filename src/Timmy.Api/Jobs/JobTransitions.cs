@@ -22,6 +22,10 @@ public sealed class JobTransitions(TimmyDbContext db, TimeProvider clock)
             {
                 set.SetProperty(j => j.State, to);
                 set.SetProperty(j => j.UpdatedAt, now);
+                // A lease belongs to one state; the next state starts unleased, with fresh attempts.
+                set.SetProperty(j => j.LeaseOwner, (string?)null);
+                set.SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null);
+                set.SetProperty(j => j.Attempts, 0);
                 if (to == JobState.Complete)
                 {
                     set.SetProperty(j => j.CompletedAt, now);

@@ -58,11 +58,27 @@ public static class ApiClient
         return element.GetString()!;
     }
 
-    /// <summary>Pays the eval invoice and polls once: the job is then accepted (or rejected).</summary>
+    /// <summary>Pays the eval invoice and polls until the background eval is done: accepted, rejected or failed.</summary>
     public static async Task<JsonElement> PayEvalAsync(this HttpClient client, JsonElement created)
     {
         await client.PayAsync(created.Str("evalInvoice", "paymentHash"));
-        return await client.GetJobAsync(created.Str("jobId"));
+        return await client.PollUntilSettledAsync(created.Str("jobId"));
+    }
+
+    /// <summary>Polls, as a client would, while the job is evaluating or executing in the background.</summary>
+    public static async Task<JsonElement> PollUntilSettledAsync(this HttpClient client, string jobId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var job = await client.GetJobAsync(jobId);
+            if (job.Str("state") is not ("evaluating" or "executing") || DateTime.UtcNow > deadline)
+            {
+                return job;
+            }
+
+            await Task.Delay(10);
+        }
     }
 
     /// <summary>Runs a job from creation to its final state.</summary>
@@ -76,6 +92,6 @@ public static class ApiClient
         }
 
         await client.PayAsync(job.Str("workInvoice", "paymentHash"));
-        return await client.GetJobAsync(created.Str("jobId"));
+        return await client.PollUntilSettledAsync(created.Str("jobId"));
     }
 }

@@ -26,14 +26,14 @@ public sealed class ExactlyOnceTests : IDisposable
         await client.PayAsync(created.Str("evalInvoice", "paymentHash"));
         var afterEval = await Task.WhenAll(Enumerable.Range(0, ConcurrentPolls).Select(_ => client.GetJobAsync(jobId)));
 
-        var accepted = await client.GetJobAsync(jobId);
+        var accepted = await client.PollUntilSettledAsync(jobId);
         Assert.Equal("awaiting_work_payment", accepted.Str("state"));
-        Assert.All(afterEval, job => Assert.Contains(job.Str("state"), new[] { "evaluating", "awaiting_work_payment" }));
+        Assert.All(afterEval, job => Assert.Contains(job.Str("state"), new[] { "awaiting_eval_payment", "evaluating", "awaiting_work_payment" }));
 
         await client.PayAsync(accepted.Str("workInvoice", "paymentHash"));
         await Task.WhenAll(Enumerable.Range(0, ConcurrentPolls).Select(_ => client.GetJobAsync(jobId)));
 
-        Assert.Equal("complete", (await client.GetJobAsync(jobId)).Str("state"));
+        Assert.Equal("complete", (await client.PollUntilSettledAsync(jobId)).Str("state"));
         Assert.Equal(1, EvalCalls());
         Assert.Equal(1, WorkCalls());
     }

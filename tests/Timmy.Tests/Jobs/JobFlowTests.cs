@@ -125,7 +125,7 @@ public sealed class JobFlowTests : IDisposable
         }
 
         using var after = new TimmyFactory { DatabasePath = path };
-        var job = await after.CreateClient().GetJobAsync(created.Str("jobId"));
+        var job = await after.CreateClient().PollUntilSettledAsync(created.Str("jobId"));
 
         Assert.Equal("awaiting_work_payment", job.Str("state"));
     }

@@ -119,7 +119,7 @@ public sealed class WorkPricingTests
 
         coinGecko.Price = 20_000m;
         await client.PayAsync(accepted.Str("workInvoice", "paymentHash"));
-        var done = await client.GetJobAsync(accepted.Str("jobId"));
+        var done = await client.PollUntilSettledAsync(accepted.Str("jobId"));
 
         Assert.Equal(80_000m, done.GetProperty("pricingBreakdown").GetProperty("btcPriceUsd").GetDecimal());
         var ledger = done.GetProperty("costLedger");

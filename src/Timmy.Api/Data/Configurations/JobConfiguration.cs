@@ -15,6 +15,9 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
             .HasConversion(state => state.ToWireName(), name => JobStateMachine.FromWireName(name))
             .HasMaxLength(32);
         job.HasIndex(j => j.State);
+        job.Property(j => j.LeaseOwner).HasMaxLength(64);
+        // Workers look for leasable jobs by state and lease expiry.
+        job.HasIndex(j => new { j.State, j.LeaseExpiresAt });
         job.Property(j => j.EvalModel).HasMaxLength(128);
         job.Property(j => j.WorkModel).HasMaxLength(128);
         job.Property(j => j.RefundState).HasConversion<string>().HasMaxLength(32);

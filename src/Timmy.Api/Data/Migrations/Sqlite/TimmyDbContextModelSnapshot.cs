@@ -52,6 +52,9 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                         .HasPrecision(28, 12)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<decimal?>("BtcPriceUsd")
                         .HasPrecision(28, 12)
                         .HasColumnType("TEXT");
@@ -91,6 +94,13 @@ namespace Timmy.Api.Data.Migrations.Sqlite
 
                     b.Property<decimal?>("InputUsdPerMillion")
                         .HasPrecision(28, 12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<decimal?>("MarginPct")
@@ -147,6 +157,8 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("State");
+
+                    b.HasIndex("State", "LeaseExpiresAt");
 
                     b.ToTable("jobs", (string)null);
                 });

@@ -21,6 +21,9 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    LeaseExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
                     Reason = table.Column<string>(type: "TEXT", nullable: true),
                     Result = table.Column<string>(type: "TEXT", nullable: true),
                     ErrorMessage = table.Column<string>(type: "TEXT", nullable: true),
@@ -224,6 +227,11 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                 name: "IX_jobs_State",
                 table: "jobs",
                 column: "State");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_jobs_State_LeaseExpiresAt",
+                table: "jobs",
+                columns: new[] { "State", "LeaseExpiresAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_session_ledger_InvoiceId",

@@ -11,7 +11,7 @@ using Timmy.Api.Data;
 namespace Timmy.Api.Data.Migrations.Sqlite
 {
     [DbContext(typeof(TimmyDbContext))]
-    [Migration("20261123005925_InitialCreate")]
+    [Migration("20261123010746_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -55,6 +55,9 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                         .HasPrecision(28, 12)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<decimal?>("BtcPriceUsd")
                         .HasPrecision(28, 12)
                         .HasColumnType("TEXT");
@@ -94,6 +97,13 @@ namespace Timmy.Api.Data.Migrations.Sqlite
 
                     b.Property<decimal?>("InputUsdPerMillion")
                         .HasPrecision(28, 12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<decimal?>("MarginPct")
@@ -150,6 +160,8 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("State");
+
+                    b.HasIndex("State", "LeaseExpiresAt");
 
                     b.ToTable("jobs", (string)null);
                 });

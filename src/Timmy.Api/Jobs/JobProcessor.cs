@@ -1,0 +1,135 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Timmy.Api.Agent;
+using Timmy.Api.Data;
+using Timmy.Api.Payments;
+using Timmy.Api.Pricing;
+
+namespace Timmy.Api.Jobs;
+
+/// <summary>
+/// Does the paid-for work of one job that a <see cref="JobWorker"/> has leased: the eval (then rejected, or
+/// a priced work invoice) or the work (then complete, with its cost ledger). Every outcome is a conditional
+/// move out of the leased state; an error from the agent or the Lightning backend moves the job to failed.
+/// </summary>
+public sealed partial class JobProcessor(
+    TimmyDbContext db,
+    JobTransitions transitions,
+    IPaymentBackend payments,
+    IJobAgent agent,
+    WorkFeeCalculator fees,
+    IOptions<JobOptions> options,
+    TimeProvider clock,
+    ILogger<JobProcessor> logger)
+{
+    public async Task ProcessAsync(Guid jobId, int attempt, CancellationToken cancellationToken)
+    {
+        var job = await db.Jobs.AsNoTracking().Include(j => j.Invoices).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+        if (job is not { State: JobState.Evaluating or JobState.Executing })
+        {
+            return;
+        }
+
+        var workPaid = job.State == JobState.Executing ? job.WorkInvoice!.AmountSats : 0;
+        if (attempt > options.Value.MaxAttempts)
+        {
+            // Workers kept dying on this job (crashes, not model errors, which fail at once): stop and owe the money back.
+            await FailAsync(job.Id, job.State, workPaid, new AgentException($"Gave up after {options.Value.MaxAttempts} interrupted attempts"), cancellationToken);
+            return;
+        }
+
+        if (job.State == JobState.Evaluating)
+        {
+            await EvaluateAsync(job, cancellationToken);
+        }
+        else
+        {
+            await ExecuteAsync(job, cancellationToken);
+        }
+    }
+
+    private async Task EvaluateAsync(Job job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var evaluation = await agent.EvaluateAsync(job.Request, cancellationToken);
+            var usage = evaluation.Usage;
+            if (!evaluation.Accepted)
+            {
+                await transitions.TryMoveAsync(job.Id, JobState.Evaluating, JobState.Rejected, set => set
+                    .SetProperty(j => j.Reason, evaluation.Reason)
+                    .SetEvalUsage(usage), cancellationToken);
+                return;
+            }
+
+            var quote = await fees.QuoteAsync(job.Request, cancellationToken);
+            var created = await payments.CreateInvoiceAsync(
+                new InvoiceRequest(quote.AmountSats, $"Timmy work fee for job {job.Id}", options.Value.InvoiceExpiry), cancellationToken);
+
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.Invoices.Add(new Invoice
+            {
+                Id = Guid.NewGuid(),
+                JobId = job.Id,
+                Kind = InvoiceKind.JobWork,
+                PaymentHash = created.PaymentHash,
+                PaymentRequest = created.PaymentRequest,
+                AmountSats = quote.AmountSats,
+                CreatedAt = clock.GetUtcNow(),
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            var moved = await transitions.TryMoveAsync(
+                job.Id, JobState.Evaluating, JobState.AwaitingWorkPayment, set => set.SetEvalUsage(usage).SetQuote(quote), cancellationToken);
+            if (moved)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await FailAsync(job.Id, JobState.Evaluating, workPaidSats: 0, ex, cancellationToken);
+        }
+    }
+
+    private async Task ExecuteAsync(Job job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var output = await agent.WorkAsync(job.Request, cancellationToken);
+            var usage = output.Usage;
+            var settlement = CostAccounting.Settle(job.Quote!, job.WorkInvoice!.AmountSats, usage.InputTokens, usage.OutputTokens);
+            await transitions.TryMoveAsync(job.Id, JobState.Executing, JobState.Complete, set => set
+                .SetProperty(j => j.Result, output.Text)
+                .SetWorkUsage(usage)
+                .SetSettlement(settlement), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await FailAsync(job.Id, JobState.Executing, job.WorkInvoice!.AmountSats, ex, cancellationToken);
+        }
+    }
+
+    private async Task FailAsync(Guid jobId, JobState from, long workPaidSats, Exception ex, CancellationToken cancellationToken)
+    {
+        // Agent and Lightning errors are the client's business; anything else is ours, so say less.
+        var message = ex is AgentException or PaymentBackendException
+            ? ex.Message
+            : "Internal error while processing the job";
+        LogJobFailed(ex, jobId, from.ToWireName());
+        db.ChangeTracker.Clear();
+        await transitions.TryMoveAsync(jobId, from, JobState.Failed, set =>
+        {
+            set.SetProperty(j => j.ErrorMessage, message);
+            if (workPaidSats > 0)
+            {
+                // The client paid for work it did not get: all of it is owed back, through the refund path.
+                set.SetProperty(j => j.ActualAmountSats, 0L);
+                set.SetProperty(j => j.RefundAmountSats, workPaidSats);
+                set.SetProperty(j => j.RefundState, RefundState.Pending);
+            }
+        }, cancellationToken);
+    }
+
+    [LoggerMessage(LogLevel.Error, "Job {JobId} failed while {State}")]
+    private partial void LogJobFailed(Exception ex, Guid jobId, string state);
+}

@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using Timmy.Api.Jobs;
+using Timmy.Api.Payments;
+using Timmy.Tests.Infrastructure;
+
+namespace Timmy.Tests.Jobs;
+
+/// <summary>Background work: abandoned jobs are taken up again, and jobs whose workers keep dying fail with their money owed back.</summary>
+public sealed class JobWorkerTests : IDisposable
+{
+    private readonly TimmyFactory _factory = new() { Settings = { ["Jobs:WorkerScanMilliseconds"] = "50" } };
+
+    [Fact]
+    public async Task A_job_left_executing_by_a_dead_worker_is_finished_once_its_lease_expires()
+    {
+        var client = _factory.CreateClient();
+        var jobId = await PaidJobAbandonedInExecutingAsync(client, attempts: 1);
+
+        var job = await client.PollUntilSettledAsync(jobId.ToString());
+
+        Assert.Equal("complete", job.Str("state"));
+        var stored = await _factory.WithDbAsync(db => db.Jobs.SingleAsync());
+        Assert.Null(stored.LeaseOwner);
+    }
+
+    [Fact]
+    public async Task A_job_whose_workers_keep_dying_fails_with_the_work_amount_owed_back()
+    {
+        var client = _factory.CreateClient();
+        var jobId = await PaidJobAbandonedInExecutingAsync(client, attempts: 3);
+
+        var job = await client.PollUntilSettledAsync(jobId.ToString());
+
+        Assert.Equal("failed", job.Str("state"));
+        Assert.Contains("interrupted attempts", job.Str("errorMessage"));
+        Assert.Equal(job.GetProperty("workInvoice").GetProperty("amountSats").GetInt64(), job.GetProperty("costLedger").GetProperty("refundAmountSats").GetInt64());
+        Assert.Equal("pending", job.Str("costLedger", "refundState"));
+    }
+
+    [Fact]
+    public async Task A_live_lease_is_left_alone()
+    {
+        var client = _factory.CreateClient();
+        var jobId = await PaidJobAbandonedInExecutingAsync(client, attempts: 1, leaseExpiresIn: TimeSpan.FromMinutes(5));
+
+        await Task.Delay(300);
+
+        Assert.Equal("executing", (await client.GetJobAsync(jobId.ToString())).Str("state"));
+    }
+
+    /// <summary>Drives a job to a paid work invoice, then makes it look as if a worker took it and died.</summary>
+    private async Task<Guid> PaidJobAbandonedInExecutingAsync(HttpClient client, int attempts, TimeSpan? leaseExpiresIn = null)
+    {
+        var accepted = await client.PayEvalAsync(await client.CreateJobAsync("What is a satoshi?"));
+        var jobId = Guid.Parse(accepted.Str("jobId"));
+        var expires = DateTimeOffset.UtcNow + (leaseExpiresIn ?? TimeSpan.FromSeconds(-1));
+        await _factory.WithDbAsync(async db =>
+        {
+            await db.Invoices.Where(i => i.JobId == jobId && i.Kind == InvoiceKind.JobWork)
+                .ExecuteUpdateAsync(set => set.SetProperty(i => i.PaidAt, DateTimeOffset.UtcNow));
+            return await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set
+                .SetProperty(j => j.State, JobState.Executing)
+                .SetProperty(j => j.LeaseOwner, "a-worker-that-died")
+                .SetProperty(j => j.LeaseExpiresAt, expires)
+                .SetProperty(j => j.Attempts, attempts));
+        });
+        return jobId;
+    }
+
+    public void Dispose() => _factory.Dispose();
+}
