@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Timmy.Api.Http;
 using Timmy.Api.Payments.Http;
 
 namespace Timmy.Api.Payments.Lnbits;
@@ -58,7 +59,7 @@ public sealed class LnbitsPaymentBackend(HttpClient http, IOptions<LnbitsOptions
         }
 
         using var message = Request(HttpMethod.Post, PaymentsPath, _options.AdminKey, new LnbitsPayInvoice(true, paymentRequest));
-        message.Options.Set(NodeResilience.NoRetry, true);
+        message.Options.Set(OutboundResilience.NoRetry, true);
         using var response = await NodeHttp.SendAsync(http, message, Node, cancellationToken);
         await EnsureSuccessAsync(response, "pay an invoice", cancellationToken);
 

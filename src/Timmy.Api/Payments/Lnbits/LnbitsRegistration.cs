@@ -1,3 +1,4 @@
+using Timmy.Api.Http;
 using Timmy.Api.Payments.Http;
 
 namespace Timmy.Api.Payments.Lnbits;
@@ -15,7 +16,7 @@ internal static class LnbitsRegistration
         }
 
         services.Configure<LnbitsOptions>(section);
-        services.AddHttpClient<LnbitsPaymentBackend>(http => http.BaseAddress = baseUri).AddNodeResilience(lightning);
+        services.AddHttpClient<LnbitsPaymentBackend>(http => http.BaseAddress = baseUri).AddOutboundResilience(lightning.RequestTimeout, lightning.MaxRetries);
         services.AddScoped<IPaymentBackend>(sp => sp.GetRequiredService<LnbitsPaymentBackend>());
         services.AddSingleton<IInvoiceListener, LnbitsInvoiceListener>();
         return services;

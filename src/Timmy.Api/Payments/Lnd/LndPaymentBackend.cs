@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
+using Timmy.Api.Http;
 using Timmy.Api.Payments.Http;
 
 namespace Timmy.Api.Payments.Lnd;
@@ -63,7 +64,7 @@ public sealed class LndPaymentBackend(HttpClient http, IOptions<LndOptions> opti
     {
         var body = new LndSendPayment(paymentRequest, _options.PaymentTimeoutSeconds, Int64(_options.FeeLimitSats));
         using var message = new HttpRequestMessage(HttpMethod.Post, "v2/router/send") { Content = Json(body) };
-        message.Options.Set(NodeResilience.NoRetry, true);
+        message.Options.Set(OutboundResilience.NoRetry, true);
         using var response = await NodeHttp.SendAsync(http, message, Node, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
         await EnsureSuccessAsync(response, "pay an invoice", cancellationToken);
 

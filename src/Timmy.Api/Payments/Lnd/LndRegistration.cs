@@ -1,3 +1,4 @@
+using Timmy.Api.Http;
 using Timmy.Api.Payments.Http;
 
 namespace Timmy.Api.Payments.Lnd;
@@ -22,7 +23,7 @@ internal static class LndRegistration
         services.Configure<LndOptions>(section);
         services.AddHttpClient<LndPaymentBackend>(Connect)
             .ConfigurePrimaryHttpMessageHandler(() => LndCredentials.Handler(lnd))
-            .AddNodeResilience(lightning);
+            .AddOutboundResilience(lightning.RequestTimeout, lightning.MaxRetries);
         services.AddHttpClient(LndInvoiceListener.StreamingClient, http =>
             {
                 Connect(http);
