@@ -19,12 +19,14 @@ public static class OutboundResilience
         builder.AddStandardResilienceHandler(options =>
         {
             options.AttemptTimeout.Timeout = attemptTimeout;
-            options.TotalRequestTimeout.Timeout = attemptTimeout * (maxRetries + 1) + FirstRetryDelay * (1 << maxRetries);
-            options.Retry.MaxRetryAttempts = maxRetries;
+            options.TotalRequestTimeout.Timeout = attemptTimeout * (maxRetries + 1) + FirstRetryDelay * (1 << Math.Max(maxRetries, 0));
+            // Polly needs at least one retry attempt; "no retries" is expressed by never handling.
+            options.Retry.MaxRetryAttempts = Math.Max(maxRetries, 1);
             options.Retry.Delay = FirstRetryDelay;
             options.Retry.BackoffType = DelayBackoffType.Exponential;
             var isTransient = options.Retry.ShouldHandle;
-            options.Retry.ShouldHandle = args => IsMarkedNoRetry(args.Context) ? ValueTask.FromResult(false) : isTransient(args);
+            options.Retry.ShouldHandle = args =>
+                maxRetries > 0 && !IsMarkedNoRetry(args.Context) ? isTransient(args) : ValueTask.FromResult(false);
             // Polly requires the breaker's sampling window to be at least twice the attempt timeout.
             options.CircuitBreaker.SamplingDuration = Max(TimeSpan.FromSeconds(30), attemptTimeout * 2);
             options.CircuitBreaker.MinimumThroughput = 20;
