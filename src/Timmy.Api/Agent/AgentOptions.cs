@@ -47,6 +47,9 @@ public sealed class AnthropicProviderOptions : ModelCallLimits
 
 public sealed class OpenAIProviderOptions : ModelCallLimits
 {
+    /// <summary>A local model on a CPU can take minutes for a long answer.</summary>
+    public OpenAIProviderOptions() => TimeoutSeconds = 300;
+
     /// <summary>The server's OpenAI-compatible base URL, e.g. http://localhost:11434/v1 for Ollama.</summary>
     public string? Endpoint { get; set; }
 

@@ -8,14 +8,8 @@ using Timmy.Tests.Infrastructure;
 namespace Timmy.Tests.Agent;
 
 /// <summary>Claude through the Anthropic SDK's IChatClient, against a fake of the Messages API.</summary>
-public sealed class ClaudeProviderTests : IAsyncLifetime
+public sealed class ClaudeProviderTests : FakeServerTests<FakeAnthropic>
 {
-    private readonly FakeAnthropic _anthropic = new();
-
-    public Task InitializeAsync() => _anthropic.StartAsync();
-
-    public async Task DisposeAsync() => await _anthropic.DisposeAsync();
-
     [Fact]
     public async Task The_work_client_calls_the_work_model_and_reports_claudes_token_usage()
     {
@@ -27,7 +21,7 @@ public sealed class ClaudeProviderTests : IAsyncLifetime
         Assert.Equal(FakeAnthropic.WorkAnswer, response.Text);
         Assert.Equal(FakeAnthropic.WorkUsage.Input, response.Usage?.InputTokenCount);
         Assert.Equal(FakeAnthropic.WorkUsage.Output, response.Usage?.OutputTokenCount);
-        var request = _anthropic.LastRequest!.Value;
+        var request = Fake.LastRequest!.Value;
         Assert.Equal("claude-sonnet-4-6", request.Model);
         Assert.True(request.ApiKeyHeader == FakeAnthropic.ApiKey || request.Authorization == $"Bearer {FakeAnthropic.ApiKey}");
         Assert.False(string.IsNullOrEmpty(request.Version));
@@ -71,17 +65,17 @@ public sealed class ClaudeProviderTests : IAsyncLifetime
     {
         using var factory = Factory();
         var client = factory.CreateClient();
-        _anthropic.FailWith = status;
+        Fake.FailWith = status;
 
         var clock = Stopwatch.StartNew();
         var failed = await client.RunJobAsync("What is a satoshi?");
 
         Assert.Equal("failed", failed.Str("state"));
         Assert.Contains(errorType, failed.Str("errorMessage"));
-        Assert.Equal(2, _anthropic.MessageRequests); // one call, one retry (Agent:Anthropic:MaxRetries=1)
+        Assert.Equal(2, Fake.MessageRequests); // one call, one retry (Agent:Anthropic:MaxRetries=1)
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
 
-        _anthropic.FailWith = null;
+        Fake.FailWith = null;
         var recovered = await client.RunJobAsync("What is a satoshi?");
 
         Assert.Equal("complete", recovered.Str("state"));
@@ -110,7 +104,7 @@ public sealed class ClaudeProviderTests : IAsyncLifetime
 
     private TimmyFactory Factory(params (string Key, string? Value)[] overrides)
     {
-        var settings = _anthropic.TimmySettings();
+        var settings = Fake.TimmySettings();
         foreach (var (key, value) in overrides)
         {
             settings[key] = value;

@@ -4,24 +4,18 @@ using Timmy.Tests.Infrastructure;
 namespace Timmy.Tests.Agent;
 
 /// <summary>A local model server (Ollama, llama.cpp, vLLM) through Microsoft.Extensions.AI.OpenAI.</summary>
-public sealed class OpenAICompatibleProviderTests : IAsyncLifetime
+public sealed class OpenAICompatibleProviderTests : FakeServerTests<FakeOllama>
 {
-    private readonly FakeOllama _ollama = new();
-
-    public Task InitializeAsync() => _ollama.StartAsync();
-
-    public async Task DisposeAsync() => await _ollama.DisposeAsync();
-
     [Fact]
     public async Task A_paid_job_is_done_by_the_configured_local_models_with_their_token_counts()
     {
-        using var factory = new TimmyFactory { Settings = _ollama.TimmySettings() };
+        using var factory = new TimmyFactory { Settings = Fake.TimmySettings() };
 
         var job = await factory.CreateClient().RunJobAsync("What is a satoshi?");
 
         Assert.Equal("complete", job.Str("state"));
         Assert.Equal(FakeOllama.WorkAnswer, job.Str("result"));
-        Assert.Equal("qwen2.5:7b", _ollama.LastModel);
+        Assert.Equal("qwen2.5:7b", Fake.LastModel);
         var stored = await factory.WithDbAsync(db => Task.FromResult(db.Jobs.Single()));
         Assert.Equal((FakeOllama.Usage.Prompt, FakeOllama.Usage.Completion), (stored.WorkInputTokens, stored.WorkOutputTokens));
     }
@@ -32,16 +26,16 @@ public sealed class OpenAICompatibleProviderTests : IAsyncLifetime
     [InlineData(Fault.Slow)]
     public async Task A_local_server_that_keeps_failing_fails_the_job_after_one_retry(Fault fault)
     {
-        _ollama.SlowDelay = TimeSpan.FromSeconds(10);
-        using var factory = new TimmyFactory { Settings = _ollama.TimmySettings() };
+        Fake.SlowDelay = TimeSpan.FromSeconds(10);
+        using var factory = new TimmyFactory { Settings = Fake.TimmySettings() };
         var client = factory.CreateClient();
         var created = await client.CreateJobAsync("What is a satoshi?");
-        _ollama.Fault = fault;
+        Fake.Fault = fault;
 
         var job = await client.PayEvalAsync(created);
 
         Assert.Equal("failed", job.Str("state"));
         Assert.StartsWith("The llama3.2:1b model call failed", job.Str("errorMessage"));
-        Assert.Equal(2, _ollama.Requests);
+        Assert.Equal(2, Fake.Requests);
     }
 }

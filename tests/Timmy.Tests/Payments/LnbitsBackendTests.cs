@@ -6,19 +6,13 @@ using Timmy.Tests.Infrastructure;
 namespace Timmy.Tests.Payments;
 
 /// <summary>LNbits' own answers (wrong keys, 520s, failed invoices) become clear errors or states.</summary>
-public sealed class LnbitsBackendTests : IAsyncLifetime
+public sealed class LnbitsBackendTests : FakeServerTests<FakeLnbits>
 {
-    private readonly FakeLnbits _node = new();
-
-    public Task InitializeAsync() => _node.StartAsync();
-
-    public async Task DisposeAsync() => await _node.DisposeAsync();
-
     [Fact]
     public async Task An_unknown_invoice_key_is_reported_as_wallet_not_found()
     {
         var error = await Assert.ThrowsAsync<PaymentBackendException>(() =>
-            _node.TimmySettings().With(("Lightning:Lnbits:ApiKey", "not-a-key")).UseBackendAsync(b => b.CreateInvoiceAsync(PaymentBackends.InvoiceOf(10), default)));
+            Fake.TimmySettings().With(("Lightning:Lnbits:ApiKey", "not-a-key")).UseBackendAsync(b => b.CreateInvoiceAsync(PaymentBackends.InvoiceOf(10), default)));
 
         Assert.Equal("LNbits could not create an invoice: wallet not found, check the API key (Wallet not found.)", error.Message);
     }
@@ -26,10 +20,10 @@ public sealed class LnbitsBackendTests : IAsyncLifetime
     [Fact]
     public async Task Paying_with_the_invoice_key_in_place_of_the_admin_key_names_the_admin_key()
     {
-        var invoice = _node.Book.IssuePayable(10);
+        var invoice = Fake.Book.IssuePayable(10);
 
         var error = await Assert.ThrowsAsync<PaymentBackendException>(() =>
-            _node.TimmySettings().With(("Lightning:Lnbits:AdminKey", FakeLnbits.InvoiceKey)).UseBackendAsync(b => b.PayInvoiceAsync(invoice.PaymentRequest, default)));
+            Fake.TimmySettings().With(("Lightning:Lnbits:AdminKey", FakeLnbits.InvoiceKey)).UseBackendAsync(b => b.PayInvoiceAsync(invoice.PaymentRequest, default)));
 
         Assert.Contains("paying needs the admin key (Invalid adminkey.)", error.Message);
     }
@@ -38,19 +32,19 @@ public sealed class LnbitsBackendTests : IAsyncLifetime
     public async Task Paying_without_an_admin_key_configured_fails_before_calling_lnbits()
     {
         var error = await Assert.ThrowsAsync<PaymentBackendException>(() =>
-            _node.TimmySettings().With(("Lightning:Lnbits:AdminKey", "")).UseBackendAsync(b => b.PayInvoiceAsync("lnbcrt1n1x", default)));
+            Fake.TimmySettings().With(("Lightning:Lnbits:AdminKey", "")).UseBackendAsync(b => b.PayInvoiceAsync("lnbcrt1n1x", default)));
 
         Assert.Contains("Lightning:Lnbits:AdminKey is not configured", error.Message);
-        Assert.Equal(0, _node.Requests);
+        Assert.Equal(0, Fake.Requests);
     }
 
     [Fact]
     public async Task A_payment_lnbits_cannot_make_reports_its_520_detail()
     {
-        _node.BalanceSats = 5;
-        var invoice = _node.Book.IssuePayable(1000);
+        Fake.BalanceSats = 5;
+        var invoice = Fake.Book.IssuePayable(1000);
 
-        var error = await Assert.ThrowsAsync<PaymentBackendException>(() => _node.TimmySettings().With().UseBackendAsync(b => b.PayInvoiceAsync(invoice.PaymentRequest, default)));
+        var error = await Assert.ThrowsAsync<PaymentBackendException>(() => Fake.TimmySettings().With().UseBackendAsync(b => b.PayInvoiceAsync(invoice.PaymentRequest, default)));
 
         Assert.Equal("LNbits could not pay an invoice: Insufficient balance.", error.Message);
     }
@@ -58,10 +52,10 @@ public sealed class LnbitsBackendTests : IAsyncLifetime
     [Fact]
     public async Task An_invoice_lnbits_marks_failed_is_expired()
     {
-        var created = await _node.TimmySettings().With().UseBackendAsync(b => b.CreateInvoiceAsync(PaymentBackends.InvoiceOf(10), default));
-        _node.Book.Find(created.PaymentHash)!.Cancelled = true;
+        var created = await Fake.TimmySettings().With().UseBackendAsync(b => b.CreateInvoiceAsync(PaymentBackends.InvoiceOf(10), default));
+        Fake.Book.Find(created.PaymentHash)!.Cancelled = true;
 
-        var status = await _node.TimmySettings().With().UseBackendAsync(b => b.GetInvoiceStatusAsync(created.PaymentHash, default));
+        var status = await Fake.TimmySettings().With().UseBackendAsync(b => b.GetInvoiceStatusAsync(created.PaymentHash, default));
 
         Assert.Equal(InvoiceSettlement.Expired, status?.Settlement);
     }
@@ -69,9 +63,9 @@ public sealed class LnbitsBackendTests : IAsyncLifetime
     [Fact]
     public async Task Invoices_are_created_incoming_with_the_amount_memo_and_expiry()
     {
-        var created = await _node.TimmySettings().With().UseBackendAsync(b => b.CreateInvoiceAsync(new InvoiceRequest(77, "Timmy eval fee", TimeSpan.FromMinutes(10)), default));
+        var created = await Fake.TimmySettings().With().UseBackendAsync(b => b.CreateInvoiceAsync(new InvoiceRequest(77, "Timmy eval fee", TimeSpan.FromMinutes(10)), default));
 
-        var stored = _node.Book.Find(created.PaymentHash)!;
+        var stored = Fake.Book.Find(created.PaymentHash)!;
         Assert.Equal((77, "Timmy eval fee", 600), (stored.AmountSats, stored.Memo, stored.ExpirySeconds));
         Assert.Equal(stored.PaymentRequest, created.PaymentRequest);
     }
@@ -85,7 +79,7 @@ public sealed class LnbitsBackendTests : IAsyncLifetime
     [Fact]
     public void Lnbits_without_an_invoice_key_refuses_to_start()
     {
-        using var factory = new TimmyFactory { Settings = _node.TimmySettings().With(("Lightning:Lnbits:ApiKey", "")) };
+        using var factory = new TimmyFactory { Settings = Fake.TimmySettings().With(("Lightning:Lnbits:ApiKey", "")) };
 
         var error = Assert.ThrowsAny<Exception>(() => factory.Services);
 
