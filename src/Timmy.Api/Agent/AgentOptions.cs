@@ -4,7 +4,7 @@ public sealed class AgentOptions
 {
     public const string Section = "Agent";
 
-    /// <summary>"offline" (embedded, no network). Real providers plug in behind the same keyed clients.</summary>
+    /// <summary>"offline" (embedded, no network), "anthropic" (Claude) or "openai" (any OpenAI-compatible server).</summary>
     public string Provider { get; set; } = "offline";
 
     /// <summary>The cheap model that judges requests (seed env name: EVAL_MODEL).</summary>
@@ -21,4 +21,41 @@ public sealed class AgentOptions
 
     /// <summary>Simulated latency of the offline client, for benchmarks of many jobs in flight.</summary>
     public int OfflineLatencyMs { get; set; }
+
+    public AnthropicProviderOptions Anthropic { get; set; } = new();
+
+    public OpenAIProviderOptions OpenAI { get; set; } = new();
+}
+
+/// <summary>Bounds on one model call: a job whose provider keeps failing ends failed, never stuck.</summary>
+public abstract class ModelCallLimits
+{
+    /// <summary>Time allowed for one attempt, in seconds.</summary>
+    public int TimeoutSeconds { get; set; } = 60;
+
+    /// <summary>Retries after a 408, 429, 5xx or timeout, with backoff (and retry-after where sent).</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
+}
+
+public sealed class AnthropicProviderOptions : ModelCallLimits
+{
+    /// <summary>The API key (seed env name: ANTHROPIC_API_KEY).</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Another base URL for the Messages API, e.g. a proxy or a test fake (env: ANTHROPIC_BASE_URL).</summary>
+    public string? BaseUrl { get; set; }
+}
+
+public sealed class OpenAIProviderOptions : ModelCallLimits
+{
+    /// <summary>A local model on a CPU can take minutes for a long answer.</summary>
+    public OpenAIProviderOptions() => TimeoutSeconds = 300;
+
+    /// <summary>The server's OpenAI-compatible base URL, e.g. http://localhost:11434/v1 for Ollama.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>Optional: local servers usually ignore it.</summary>
+    public string? ApiKey { get; set; }
 }

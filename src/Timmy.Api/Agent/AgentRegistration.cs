@@ -1,6 +1,6 @@
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
+using Timmy.Api.Agent.Claude;
 using Timmy.Api.Agent.Offline;
+using Timmy.Api.Agent.OpenAICompatible;
 
 namespace Timmy.Api.Agent;
 
@@ -8,21 +8,21 @@ public static class AgentRegistration
 {
     public static IServiceCollection AddTimmyAgent(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section))
-            .Validate(o => o.Provider.Equals("offline", StringComparison.OrdinalIgnoreCase),
-                "Agent:Provider must be 'offline' (the only provider built in so far)")
-            .ValidateOnStart();
+        var section = configuration.GetSection(AgentOptions.Section);
+        var agent = section.Get<AgentOptions>() ?? new AgentOptions();
+        services.Configure<AgentOptions>(section);
         services.AddSingleton<TokenCounter>();
 
-        services.AddKeyedSingleton<IChatClient>(AgentKeys.Eval, (sp, _) =>
-            new OfflineEvalChatClient(sp.GetRequiredService<TokenCounter>(), OfflineLatency(sp), sp.GetRequiredService<TimeProvider>()));
-        services.AddKeyedSingleton<IChatClient>(AgentKeys.Work, (sp, _) =>
-            new OfflineWorkChatClient(sp.GetRequiredService<TokenCounter>(), OfflineLatency(sp), sp.GetRequiredService<TimeProvider>()));
+        // The two keyed clients come from the configured provider; ChatClientAgent does not know which.
+        _ = agent.Provider.ToLowerInvariant() switch
+        {
+            "offline" => services.AddOfflineChatClients(),
+            "anthropic" => services.AddClaudeChatClients(agent),
+            "openai" => services.AddOpenAICompatibleChatClients(agent),
+            _ => throw new InvalidOperationException($"Agent:Provider '{agent.Provider}' is not supported; use 'offline', 'anthropic' or 'openai'"),
+        };
 
         services.AddSingleton<IJobAgent, ChatClientAgent>();
         return services;
     }
-
-    private static TimeSpan OfflineLatency(IServiceProvider services) =>
-        TimeSpan.FromMilliseconds(services.GetRequiredService<IOptions<AgentOptions>>().Value.OfflineLatencyMs);
 }

@@ -11,6 +11,12 @@ public static class SeedEnvironmentAliases
         ["EVAL_MODEL"] = "Agent:EvalModel",
         ["WORK_MODEL"] = "Agent:WorkModel",
         ["BTC_PRICE_USD_FALLBACK"] = "Pricing:BtcPriceUsdFallback",
+        ["LNBITS_URL"] = "Lightning:Lnbits:Url",
+        ["LNBITS_API_KEY"] = "Lightning:Lnbits:ApiKey",
+        // Not in the seed, which never paid out; named to match its siblings.
+        ["LNBITS_ADMIN_KEY"] = "Lightning:Lnbits:AdminKey",
+        ["ANTHROPIC_API_KEY"] = "Agent:Anthropic:ApiKey",
+        ["ANTHROPIC_BASE_URL"] = "Agent:Anthropic:BaseUrl",
     };
 
     public static void AddSeedEnvironmentAliases(this ConfigurationManager configuration)

@@ -38,6 +38,7 @@ public static class TimmyHost
         services.AddTimmyDatabase(configuration);
         services.AddTimmyPayments(configuration, builder.Environment);
         services.AddTimmyAgent(configuration);
+        services.AddHostedService<BackendsStartupLog>();
 
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));

@@ -1,4 +1,7 @@
+using Timmy.Api.Payments.Lnbits;
+using Timmy.Api.Payments.Lnd;
 using Timmy.Api.Payments.Stub;
+using Timmy.Api.Payments.Watching;
 
 namespace Timmy.Api.Payments;
 
@@ -9,21 +12,19 @@ public static class PaymentsRegistration
         var options = configuration.GetSection(LightningOptions.Section).Get<LightningOptions>() ?? new LightningOptions();
         services.Configure<LightningOptions>(configuration.GetSection(LightningOptions.Section));
 
-        if (!options.IsStub)
+        _ = options.Backend.ToLowerInvariant() switch
         {
-            throw new InvalidOperationException($"Lightning:Backend '{options.Backend}' is not supported; use 'stub'");
+            "stub" => services.AddStubPayments(options, environment),
+            "lnbits" => services.AddLnbitsPayments(configuration, options),
+            "lnd" => services.AddLndPayments(configuration, options),
+            _ => throw new InvalidOperationException($"Lightning:Backend '{options.Backend}' is not supported; use 'stub', 'lnbits' or 'lnd'"),
+        };
+
+        if (options.ShouldWatchInvoices)
+        {
+            services.AddHostedService<InvoiceWatcher>();
         }
 
-        if (environment.IsProduction() && !options.AllowStubInProduction)
-        {
-            // Simulated payments in production would hand out work for free.
-            throw new InvalidOperationException(
-                "Refusing to start: the stub Lightning backend is active in Production. Configure a real backend, " +
-                "or set Lightning:AllowStubInProduction=true if you really mean it.");
-        }
-
-        services.AddScoped<StubPaymentBackend>();
-        services.AddScoped<IPaymentBackend>(sp => sp.GetRequiredService<StubPaymentBackend>());
         return services;
     }
 }

@@ -7,7 +7,7 @@ namespace Timmy.Api.Payments.Stub;
 /// An embedded Lightning "node" for development and tests: it issues invoices in the seed's format,
 /// keeps its book in the database, and settles an invoice only when told to (the dev pay endpoint).
 /// </summary>
-public sealed class StubPaymentBackend(TimmyDbContext db, TimeProvider clock) : IPaymentBackend
+public sealed class StubPaymentBackend(TimmyDbContext db, StubSettlements settlements, TimeProvider clock) : IPaymentBackend
 {
     public string Name => "stub";
 
@@ -57,15 +57,24 @@ public sealed class StubPaymentBackend(TimmyDbContext db, TimeProvider clock) : 
     public async Task<bool> SimulatePaymentAsync(string paymentHash, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await db.StubInvoices
+        var settled = await db.StubInvoices
             .Where(i => i.PaymentHash == paymentHash && i.SettledAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(i => i.SettledAt, now), cancellationToken);
-        return await db.StubInvoices.AnyAsync(i => i.PaymentHash == paymentHash, cancellationToken);
+        if (settled > 0)
+        {
+            settlements.Announce(paymentHash);
+        }
+
+        return settled > 0 || await db.StubInvoices.AnyAsync(i => i.PaymentHash == paymentHash, cancellationToken);
     }
 
     public async Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, CancellationToken cancellationToken)
     {
-        var decoded = StubInvoiceDecoder.Decode(paymentRequest);
+        // The stub can pay the invoices it issued itself (handy for refunds in development); for any
+        // other invoice it needs a decoder.
+        var own = await db.StubInvoices.AsNoTracking()
+            .FirstOrDefaultAsync(i => i.PaymentRequest == paymentRequest, cancellationToken);
+        var decoded = own is not null ? (own.PaymentHash, own.AmountSats) : StubInvoiceDecoder.Decode(paymentRequest);
         var (preimage, _) = PaymentHash.NewPreimage();
         var payment = new StubPayment
         {

@@ -1,0 +1,12 @@
+namespace Timmy.Api.Payments;
+
+/// <summary>
+/// The optional "listen" half of a payment backend: a stream of payment hashes that the node reports as
+/// settled. A hint, not a verdict: the watcher still asks <see cref="IPaymentBackend"/> before moving a job,
+/// so a duplicate or spurious notification is harmless.
+/// </summary>
+public interface IInvoiceListener
+{
+    /// <summary>Yields payment hashes (lower-case hex) as they settle; ends or throws when the connection drops.</summary>
+    IAsyncEnumerable<string> ListenAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,49 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Timmy.Api.Payments.Http;
+
+namespace Timmy.Api.Payments.Lnd;
+
+/// <summary>LND streams server-side RPCs over REST as one JSON object per line.</summary>
+internal static class LndStream
+{
+    public static async IAsyncEnumerable<T> ReadAsync<T>(
+        HttpResponseMessage response, [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class
+    {
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var reader = new StreamReader(body);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var item = Parse<T>(line);
+            if (item.Error is { } error)
+            {
+                throw new PaymentBackendException($"{LndPaymentBackend.Node} stream error: {error.Message ?? "unknown"} (code {error.Code})");
+            }
+
+            if (item.Result is { } result)
+            {
+                yield return result;
+            }
+        }
+    }
+
+    private static LndStreamLine<T> Parse<T>(string line)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<LndStreamLine<T>>(line, NodeJson.Options)
+                ?? throw new PaymentBackendException($"{LndPaymentBackend.Node} streamed an empty line");
+        }
+        catch (JsonException ex)
+        {
+            throw new PaymentBackendException($"{LndPaymentBackend.Node} streamed an unreadable line", ex);
+        }
+    }
+}

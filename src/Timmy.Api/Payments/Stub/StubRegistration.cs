@@ -1,0 +1,21 @@
+namespace Timmy.Api.Payments.Stub;
+
+internal static class StubRegistration
+{
+    public static IServiceCollection AddStubPayments(this IServiceCollection services, LightningOptions lightning, IHostEnvironment environment)
+    {
+        if (environment.IsProduction() && !lightning.AllowStubInProduction)
+        {
+            // Simulated payments in production would hand out work for free.
+            throw new InvalidOperationException(
+                "Refusing to start: the stub Lightning backend is active in Production. Configure a real backend, " +
+                "or set Lightning:AllowStubInProduction=true if you really mean it.");
+        }
+
+        services.AddSingleton<StubSettlements>();
+        services.AddSingleton<IInvoiceListener>(sp => sp.GetRequiredService<StubSettlements>());
+        services.AddScoped<StubPaymentBackend>();
+        services.AddScoped<IPaymentBackend>(sp => sp.GetRequiredService<StubPaymentBackend>());
+        return services;
+    }
+}

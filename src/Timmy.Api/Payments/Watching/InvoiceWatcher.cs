@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Timmy.Api.Data;
+using Timmy.Api.Jobs;
+
+namespace Timmy.Api.Payments.Watching;
+
+/// <summary>
+/// Advances jobs when their invoices are paid, without waiting for a client to poll ("listen, then poll",
+/// after BTCPay). It listens to the node's settlement feed when the backend has one, and also polls every
+/// pending invoice on a timer, so a payment missed while disconnected is still caught. Both only queue
+/// job ids; a few workers run <see cref="JobAdvancer.AdvanceAsync"/>, whose conditional updates make a
+/// second look at the same payment harmless.
+/// </summary>
+public sealed partial class InvoiceWatcher(
+    IServiceScopeFactory scopes,
+    IOptions<LightningOptions> lightning,
+    IOptions<JobOptions> jobs,
+    TimeProvider clock,
+    ILogger<InvoiceWatcher> logger,
+    IInvoiceListener? listener = null) : BackgroundService
+{
+    private const int Workers = 4;
+    private const int PollBatchSize = 500;
+    private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
+
+    private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>();
+    private readonly ConcurrentDictionary<Guid, byte> _queued = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var workers = Enumerable.Range(0, Workers).Select(_ => AdvanceQueuedJobsAsync(stoppingToken));
+        await Task.WhenAll([ListenAsync(stoppingToken), PollAsync(stoppingToken), .. workers]);
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        if (listener is null)
+        {
+            return;
+        }
+
+        var delay = FirstReconnectDelay;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var hash in listener.ListenAsync(stoppingToken))
+                {
+                    delay = FirstReconnectDelay;
+                    await QueueJobOfAsync(hash, stoppingToken);
+                }
+
+                LogListenerClosed(delay);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogListenerFailed(ex, delay);
+            }
+
+            if (!await DelayAsync(delay, stoppingToken))
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxReconnectDelay.Ticks));
+        }
+    }
+
+    private async Task PollAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(lightning.Value.PollInterval, clock);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
+                var pending = await PendingInvoices.JobsAwaitingPaymentAsync(
+                    db, clock.GetUtcNow(), jobs.Value.InvoiceExpiry, PollBatchSize, stoppingToken);
+                pending.ForEach(Queue);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogPollFailed(ex);
+            }
+        }
+        while (await WaitForTickAsync(timer, stoppingToken));
+    }
+
+    private async Task QueueJobOfAsync(string paymentHash, CancellationToken stoppingToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
+        if (await PendingInvoices.JobOfAsync(db, paymentHash.ToLowerInvariant(), stoppingToken) is { } jobId)
+        {
+            Queue(jobId);
+        }
+    }
+
+    /// <summary>Queues a job once: a job already waiting in the queue is not queued again.</summary>
+    private void Queue(Guid jobId)
+    {
+        if (_queued.TryAdd(jobId, 0))
+        {
+            _queue.Writer.TryWrite(jobId);
+        }
+    }
+
+    private async Task AdvanceQueuedJobsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var jobId in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                _queued.TryRemove(jobId, out _);
+                await AdvanceAsync(jobId, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task AdvanceAsync(Guid jobId, CancellationToken stoppingToken)
+    {
+        try
+        {
+            // A fresh scope per job: its own DbContext and backend, as a request would have.
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<JobAdvancer>().AdvanceAsync(jobId, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            LogAdvanceFailed(ex, jobId);
+        }
+    }
+
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, clock, stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> WaitForTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "The Lightning settlement feed closed; reconnecting in {Delay}")]
+    private partial void LogListenerClosed(TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Warning, "The Lightning settlement feed failed; reconnecting in {Delay} (pending invoices are still polled)")]
+    private partial void LogListenerFailed(Exception ex, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Warning, "Polling pending invoices failed; will try again on the next tick")]
+    private partial void LogPollFailed(Exception ex);
+
+    [LoggerMessage(LogLevel.Error, "Advancing job {JobId} after a payment check failed")]
+    private partial void LogAdvanceFailed(Exception ex, Guid jobId);
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Timmy.Api.Agent;
+using Timmy.Tests.Fakes;
+using Timmy.Tests.Infrastructure;
+
+namespace Timmy.Tests.Agent;
+
+/// <summary>Claude through the Anthropic SDK's IChatClient, against a fake of the Messages API.</summary>
+public sealed class ClaudeProviderTests : FakeServerTests<FakeAnthropic>
+{
+    [Fact]
+    public async Task The_work_client_calls_the_work_model_and_reports_claudes_token_usage()
+    {
+        using var factory = Factory();
+        var work = factory.Services.GetRequiredKeyedService<IChatClient>(AgentKeys.Work);
+
+        var response = await work.GetResponseAsync("Explain Lightning");
+
+        Assert.Equal(FakeAnthropic.WorkAnswer, response.Text);
+        Assert.Equal(FakeAnthropic.WorkUsage.Input, response.Usage?.InputTokenCount);
+        Assert.Equal(FakeAnthropic.WorkUsage.Output, response.Usage?.OutputTokenCount);
+        var request = Fake.LastRequest!.Value;
+        Assert.Equal("claude-sonnet-4-6", request.Model);
+        Assert.True(request.ApiKeyHeader == FakeAnthropic.ApiKey || request.Authorization == $"Bearer {FakeAnthropic.ApiKey}");
+        Assert.False(string.IsNullOrEmpty(request.Version));
+    }
+
+    [Fact]
+    public async Task Streaming_reads_claudes_server_sent_events()
+    {
+        using var factory = Factory();
+        var work = factory.Services.GetRequiredKeyedService<IChatClient>(AgentKeys.Work);
+
+        var updates = await work.GetStreamingResponseAsync("Explain Lightning").ToListAsync();
+        var response = updates.ToChatResponse();
+
+        Assert.Equal(FakeAnthropic.WorkAnswer, response.Text);
+        Assert.Equal(FakeAnthropic.WorkUsage.Output, response.Usage?.OutputTokenCount);
+        Assert.True(updates.Count(u => !string.IsNullOrEmpty(u.Text)) >= 2);
+    }
+
+    [Fact]
+    public async Task A_paid_job_records_the_models_and_token_counts_claude_reports()
+    {
+        using var factory = Factory(("Agent:EvalModel", "claude-eval-test"));
+
+        var job = await factory.CreateClient().RunJobAsync("What is a satoshi?");
+
+        Assert.Equal("complete", job.Str("state"));
+        Assert.Equal(FakeAnthropic.WorkAnswer, job.Str("result"));
+        var stored = await factory.WithDbAsync(db => Task.FromResult(db.Jobs.Single()));
+        Assert.Equal(("claude-eval-test", FakeAnthropic.EvalUsage.Input, FakeAnthropic.EvalUsage.Output),
+            (stored.EvalModel, stored.EvalInputTokens, stored.EvalOutputTokens));
+        Assert.Equal(("claude-sonnet-4-6", FakeAnthropic.WorkUsage.Input, FakeAnthropic.WorkUsage.Output),
+            (stored.WorkModel, stored.WorkInputTokens, stored.WorkOutputTokens));
+    }
+
+    [Theory]
+    [InlineData(429, "rate_limit_error")]
+    [InlineData(529, "overloaded_error")]
+    [InlineData(500, "api_error")]
+    public async Task A_provider_that_keeps_failing_fails_the_job_after_bounded_retries_then_recovers(int status, string errorType)
+    {
+        using var factory = Factory();
+        var client = factory.CreateClient();
+        Fake.FailWith = status;
+
+        var clock = Stopwatch.StartNew();
+        var failed = await client.RunJobAsync("What is a satoshi?");
+
+        Assert.Equal("failed", failed.Str("state"));
+        Assert.Contains(errorType, failed.Str("errorMessage"));
+        Assert.Equal(2, Fake.MessageRequests); // one call, one retry (Agent:Anthropic:MaxRetries=1)
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+
+        Fake.FailWith = null;
+        var recovered = await client.RunJobAsync("What is a satoshi?");
+
+        Assert.Equal("complete", recovered.Str("state"));
+    }
+
+    [Fact]
+    public async Task A_rejected_key_fails_the_job_with_claudes_authentication_error()
+    {
+        using var factory = Factory(("Agent:Anthropic:ApiKey", "sk-ant-wrong"));
+
+        var job = await factory.CreateClient().RunJobAsync("What is a satoshi?");
+
+        Assert.Equal("failed", job.Str("state"));
+        Assert.Contains("authentication_error", job.Str("errorMessage"));
+    }
+
+    [Fact]
+    public void Choosing_claude_without_an_api_key_refuses_to_start()
+    {
+        using var factory = Factory(("Agent:Anthropic:ApiKey", ""));
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.Services);
+
+        Assert.Contains("Agent:Anthropic:ApiKey (ANTHROPIC_API_KEY)", error.ToString());
+    }
+
+    private TimmyFactory Factory(params (string Key, string? Value)[] overrides)
+    {
+        var settings = Fake.TimmySettings();
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        return new TimmyFactory { Settings = settings };
+    }
+}

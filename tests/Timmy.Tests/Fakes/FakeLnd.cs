@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Timmy.Tests.Fakes;
+
+/// <summary>
+/// LND's REST gateway as ref/backends.md describes it: HTTPS with a self-signed certificate, the
+/// <c>Grpc-Metadata-macaroon</c> header, proto field names with int64 as strings and bytes as base64,
+/// <c>{"code","message","details"}</c> errors, and newline-delimited streams for the invoice subscription
+/// and <c>/v2/router/send</c>.
+/// </summary>
+public sealed class FakeLnd : LoopbackServer
+{
+    private readonly X509Certificate2 _certificate = SelfSignedCertificate.Create();
+    private readonly string _folder = Directory.CreateTempSubdirectory("fake-lnd-").FullName;
+    private readonly ConcurrentDictionary<Channel<string>, byte> _subscribers = new();
+
+    public string MacaroonHex { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(48));
+
+    public FakeInvoiceBook Book { get; } = new("lnd");
+
+    /// <summary>The path of the node's tls.cert (PEM), to pin.</summary>
+    public string TlsCertPath => Path.Combine(_folder, "tls.cert");
+
+    /// <summary>Make every outgoing payment fail for want of a route.</summary>
+    public bool NoRoute { get; set; }
+
+    /// <summary>The fee_limit_sat of the last payment request.</summary>
+    public string? LastFeeLimitSat { get; private set; }
+
+    public int Subscribers => _subscribers.Count;
+
+    protected override X509Certificate2 Certificate => _certificate;
+
+    protected override object ServerErrorBody => new { code = 2, message = "rpc error: internal", details = Array.Empty<object>() };
+
+    public Dictionary<string, string?> TimmySettings() => new()
+    {
+        ["Lightning:Backend"] = "lnd",
+        ["Lightning:Lnd:Url"] = BaseAddress.ToString(),
+        ["Lightning:Lnd:Macaroon"] = MacaroonHex,
+        ["Lightning:Lnd:TlsCertPath"] = SelfSignedCertificate.WritePem(_certificate, TlsCertPath),
+    };
+
+    /// <summary>Writes the macaroon as a binary file, as LND does, and returns its path.</summary>
+    public string WriteMacaroonFile()
+    {
+        var path = Path.Combine(_folder, "admin.macaroon");
+        File.WriteAllBytes(path, Convert.FromHexString(MacaroonHex));
+        return path;
+    }
+
+    protected override void OnStopped() => Directory.Delete(_folder, recursive: true);
+
+    public void Settle(string paymentHash)
+    {
+        var invoice = Book.Find(paymentHash) ?? throw new InvalidOperationException($"No invoice {paymentHash}");
+        invoice.SettledAt ??= DateTimeOffset.UtcNow;
+        var line = JsonSerializer.Serialize(new { result = Invoice(invoice) });
+        foreach (var subscriber in _subscribers.Keys)
+        {
+            subscriber.Writer.TryWrite(line);
+        }
+    }
+
+    protected override void Map(WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Headers["Grpc-Metadata-macaroon"] != MacaroonHex)
+            {
+                // LND reports a bad macaroon as gRPC Unknown, which the gateway turns into HTTP 500.
+                await Error(500, 2, "verification failed: signature mismatch after caveat verification").ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        });
+        app.MapPost("/v1/invoices", AddInvoiceAsync);
+        app.MapGet("/v1/invoice/{rHashHex}", LookupInvoice);
+        app.MapGet("/v1/invoices/subscribe", SubscribeAsync);
+        app.MapPost("/v2/router/send", SendPaymentAsync);
+    }
+
+    private async Task<IResult> AddInvoiceAsync(HttpRequest request)
+    {
+        var body = await ReadJsonAsync(request);
+        var invoice = Book.Issue(Int64(body, "value"), body.GetProperty("memo").GetString() ?? "", Int64(body, "expiry"));
+        return Results.Json(new
+        {
+            r_hash = Convert.ToBase64String(invoice.Hash),
+            payment_request = invoice.PaymentRequest,
+            add_index = "1",
+            payment_addr = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        });
+    }
+
+    private IResult LookupInvoice(string rHashHex) =>
+        Book.Find(rHashHex) is { } invoice ? Results.Json(Invoice(invoice)) : Error(404, 5, "unable to locate invoice");
+
+    private async Task SubscribeAsync(HttpContext context)
+    {
+        var lines = Channel.CreateUnbounded<string>();
+        _subscribers[lines] = 0;
+        try
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.StartAsync(context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await foreach (var line in lines.Reader.ReadAllAsync(context.RequestAborted))
+            {
+                await context.Response.WriteAsync(line + "\n", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The subscriber went away.
+        }
+        finally
+        {
+            _subscribers.TryRemove(lines, out _);
+        }
+    }
+
+    private async Task SendPaymentAsync(HttpContext context)
+    {
+        var body = await ReadJsonAsync(context.Request);
+        LastFeeLimitSat = body.TryGetProperty("fee_limit_sat", out var fee) ? fee.ToString() : null;
+        var invoice = Book.FindPayable(body.GetProperty("payment_request").GetString() ?? "");
+        context.Response.ContentType = "application/json";
+        if (invoice is null)
+        {
+            await WriteLineAsync(context, new { error = new { code = 2, message = "invalid bech32 string", details = Array.Empty<object>() } });
+            return;
+        }
+
+        await WriteLineAsync(context, new { result = Payment(invoice, "IN_FLIGHT", "FAILURE_REASON_NONE") });
+        if (NoRoute)
+        {
+            await WriteLineAsync(context, new { result = Payment(invoice, "FAILED", "FAILURE_REASON_NO_ROUTE") });
+            return;
+        }
+
+        invoice.SettledAt = DateTimeOffset.UtcNow;
+        await WriteLineAsync(context, new { result = Payment(invoice, "SUCCEEDED", "FAILURE_REASON_NONE") });
+    }
+
+    private static async Task WriteLineAsync(HttpContext context, object line)
+    {
+        await context.Response.WriteAsync(JsonSerializer.Serialize(line) + "\n");
+        await context.Response.Body.FlushAsync();
+    }
+
+    private static long Int64(JsonElement body, string name) =>
+        body.GetProperty(name) is { ValueKind: JsonValueKind.String } text ? long.Parse(text.GetString()!) : body.GetProperty(name).GetInt64();
+
+    private static IResult Error(int status, int code, string message) =>
+        Results.Json(new { code, message, details = Array.Empty<object>() }, statusCode: status);
+
+    private static object Invoice(FakeInvoice invoice) => new
+    {
+        memo = invoice.Memo,
+        r_preimage = Convert.ToBase64String(invoice.Preimage),
+        r_hash = Convert.ToBase64String(invoice.Hash),
+        value = invoice.AmountSats.ToString(),
+        settled = invoice.SettledAt is not null,
+        creation_date = invoice.CreatedAt.ToUnixTimeSeconds().ToString(),
+        settle_date = (invoice.SettledAt?.ToUnixTimeSeconds() ?? 0).ToString(),
+        payment_request = invoice.PaymentRequest,
+        expiry = invoice.ExpirySeconds.ToString(),
+        amt_paid_sat = (invoice.SettledAt is null ? 0 : invoice.AmountSats).ToString(),
+        state = invoice.Cancelled ? "CANCELED" : invoice.SettledAt is null ? "OPEN" : "SETTLED",
+    };
+
+    private static object Payment(FakeInvoice invoice, string status, string failureReason) => new
+    {
+        payment_hash = invoice.HashHex,
+        value_sat = invoice.AmountSats.ToString(),
+        value_msat = (invoice.AmountSats * 1000).ToString(),
+        payment_preimage = status == "SUCCEEDED" ? Convert.ToHexStringLower(invoice.Preimage) : "",
+        payment_request = invoice.PaymentRequest,
+        status,
+        fee_sat = "0",
+        failure_reason = failureReason,
+    };
+}

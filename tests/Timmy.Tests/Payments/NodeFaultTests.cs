@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Timmy.Api.Payments;
+using Timmy.Tests.Fakes;
+using Timmy.Tests.Infrastructure;
+
+namespace Timmy.Tests.Payments;
+
+/// <summary>
+/// A Lightning node that is slow, failing, gone or talking nonsense gives a clear PaymentBackendException,
+/// within the configured bounds, and a job cannot be created: 503 JSON with no rows written.
+/// </summary>
+public sealed class NodeFaultTests
+{
+    /// <summary>Short bounds so the suite stays fast: 400 ms per attempt, one retry.</summary>
+    private static readonly Dictionary<string, string?> TightBounds = new()
+    {
+        ["Lightning:RequestTimeoutMs"] = "400",
+        ["Lightning:MaxRetries"] = "1",
+        ["Lightning:WatchInvoices"] = "false",
+    };
+
+    public static TheoryData<string, Fault, string> Faults => new()
+    {
+        { "lnbits", Fault.Slow, "LNbits did not answer in time" },
+        { "lnbits", Fault.ServerError, "LNbits failed to create an invoice: HTTP 500 (Unexpected error! ID: 5f1e0c)" },
+        { "lnbits", Fault.DropConnection, "LNbits is unreachable" },
+        { "lnbits", Fault.GarbageBody, "LNbits sent an unreadable response (HTTP 200)" },
+        { "lnd", Fault.Slow, "LND did not answer in time" },
+        { "lnd", Fault.ServerError, "LND failed to create an invoice: HTTP 500 (rpc error: internal)" },
+        { "lnd", Fault.DropConnection, "LND is unreachable" },
+        { "lnd", Fault.GarbageBody, "LND sent an unreadable response (HTTP 200)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public async Task A_faulty_node_gives_a_clear_error_within_the_bounds(string backend, Fault fault, string expected)
+    {
+        await using var node = await StartAsync(backend);
+        node.Server.Fault = fault;
+        using var factory = new TimmyFactory { Settings = With(node.Settings, TightBounds) };
+
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<PaymentBackendException>(() => CreateInvoiceAsync(factory));
+
+        Assert.StartsWith(expected, error.Message);
+        // Two attempts of 400 ms at most, plus backoff: well under the 5 s the slow fake would take.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
+    }
+
+    [Theory]
+    [InlineData(Fault.ServerError)]
+    [InlineData(Fault.DropConnection)]
+    public async Task Transient_failures_are_retried_before_giving_up(Fault fault)
+    {
+        await using var node = await StartAsync("lnbits");
+        node.Server.Fault = fault;
+        using var factory = new TimmyFactory { Settings = With(node.Settings, TightBounds) };
+
+        await Assert.ThrowsAsync<PaymentBackendException>(() => CreateInvoiceAsync(factory));
+
+        Assert.Equal(2, node.Server.Requests);
+    }
+
+    [Fact]
+    public async Task Paying_an_invoice_is_never_retried()
+    {
+        await using var node = await StartAsync("lnbits");
+        node.Server.Fault = Fault.ServerError;
+        using var factory = new TimmyFactory { Settings = With(node.Settings, TightBounds) };
+
+        await Assert.ThrowsAsync<PaymentBackendException>(() =>
+            factory.UseBackendAsync(b => b.PayInvoiceAsync("lnbcrt1n1anything", CancellationToken.None)));
+
+        Assert.Equal(1, node.Server.Requests);
+    }
+
+    [Theory]
+    [InlineData("lnbits", Fault.Slow)]
+    [InlineData("lnbits", Fault.ServerError)]
+    [InlineData("lnbits", Fault.DropConnection)]
+    [InlineData("lnbits", Fault.GarbageBody)]
+    [InlineData("lnd", Fault.ServerError)]
+    public async Task Creating_a_job_while_the_node_is_faulty_is_a_503_and_writes_nothing(string backend, Fault fault)
+    {
+        await using var node = await StartAsync(backend);
+        node.Server.Fault = fault;
+        using var factory = new TimmyFactory { Settings = With(node.Settings, TightBounds) };
+
+        var response = await factory.CreateClient().PostRawAsync("/api/jobs", """{"request": "What is a satoshi?"}""");
+
+        var error = await response.AssertErrorAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.StartsWith("Lightning backend unavailable: ", error);
+        Assert.Equal(0, await factory.CountRowsAsync());
+    }
+
+    [Fact]
+    public async Task Creating_a_job_while_nothing_listens_at_the_node_address_is_a_503()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Lightning:Backend"] = "lnbits",
+            ["Lightning:Lnbits:Url"] = $"http://127.0.0.1:{ClosedPort()}/",
+            ["Lightning:Lnbits:ApiKey"] = FakeLnbits.InvoiceKey,
+        };
+        using var factory = new TimmyFactory { Settings = With(settings, TightBounds) };
+
+        var response = await factory.CreateClient().PostRawAsync("/api/jobs", """{"request": "What is a satoshi?"}""");
+
+        var error = await response.AssertErrorAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("LNbits is unreachable", error);
+        Assert.Equal(0, await factory.CountRowsAsync());
+    }
+
+    private static Task<CreatedInvoice> CreateInvoiceAsync(TimmyFactory factory) =>
+        factory.UseBackendAsync(b => b.CreateInvoiceAsync(PaymentBackends.InvoiceOf(10), CancellationToken.None));
+
+    private static async Task<RunningNode> StartAsync(string backend)
+    {
+        if (backend == "lnd")
+        {
+            var lnd = new FakeLnd();
+            await lnd.StartAsync();
+            return new RunningNode(lnd, lnd.TimmySettings());
+        }
+
+        var lnbits = new FakeLnbits();
+        await lnbits.StartAsync();
+        return new RunningNode(lnbits, lnbits.TimmySettings());
+    }
+
+    private static Dictionary<string, string?> With(Dictionary<string, string?> settings, Dictionary<string, string?> more) =>
+        settings.Concat(more).ToDictionary();
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed record RunningNode(LoopbackServer Server, Dictionary<string, string?> Settings) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Server.DisposeAsync();
+    }
+}
