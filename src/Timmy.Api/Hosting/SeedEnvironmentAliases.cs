@@ -10,6 +10,9 @@ public static class SeedEnvironmentAliases
     {
         ["EVAL_MODEL"] = "Agent:EvalModel",
         ["WORK_MODEL"] = "Agent:WorkModel",
+        // Google's SDKs let GOOGLE_API_KEY win when both are set; the first alias of a key wins here.
+        ["GOOGLE_API_KEY"] = "Chat:Gemini:ApiKey",
+        ["GEMINI_API_KEY"] = "Chat:Gemini:ApiKey",
     };
 
     public static void AddSeedEnvironmentAliases(this ConfigurationManager configuration)
@@ -17,7 +20,8 @@ public static class SeedEnvironmentAliases
         var values = Map
             .Select(alias => (Key: alias.Value, Value: Environment.GetEnvironmentVariable(alias.Key)))
             .Where(pair => !string.IsNullOrEmpty(pair.Value))
-            .ToDictionary(pair => pair.Key, pair => pair.Value);
+            .GroupBy(pair => pair.Key)
+            .ToDictionary(group => group.Key, group => group.First().Value);
         if (values.Count == 0)
         {
             return;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Timmy.Api.Agent;
+using Timmy.Api.Chat;
 using Timmy.Api.Data;
 using Timmy.Api.Demo;
 using Timmy.Api.Dev;
@@ -37,6 +38,7 @@ public static class TimmyHost
         services.AddTimmyDatabase(configuration);
         services.AddTimmyPayments(configuration, builder.Environment);
         services.AddTimmyAgent(configuration);
+        services.AddTimmyChat(configuration);
 
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
         services.Configure<PricingOptions>(configuration.GetSection(PricingOptions.Section));
@@ -56,6 +58,7 @@ public static class TimmyHost
         app.MapHealthApi();
         app.MapJobsApi();
         app.MapDemoApi();
+        app.MapChatApi();
         if (!app.Environment.IsProduction() && app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LightningOptions>>().Value.IsStub)
         {
             app.MapDevPaymentsApi();
