@@ -1,0 +1,101 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Timmy.Api.Chat;
+using Timmy.Tests.Infrastructure;
+
+namespace Timmy.Tests.Chat;
+
+/// <summary>A client that hangs up mid-reply, over a real socket.</summary>
+public sealed class DisconnectTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private readonly StreamingChatClientDouble _model = new("Partial ", "answer ") { FirstCallWaitsForCancellation = true };
+    private readonly TimmyFactory _factory;
+    private readonly HttpClient _client;
+
+    public DisconnectTests()
+    {
+        _factory = new TimmyFactory { TestServices = s => s.AddKeyedSingleton<IChatClient>(ChatKeys.Chat, _model) };
+        _factory.UseKestrel(0);
+        _client = _factory.CreateClient();
+    }
+
+    [Fact]
+    public async Task A_client_that_leaves_mid_stream_stops_the_model_and_its_partial_reply_is_kept_as_incomplete()
+    {
+        var id = await _client.CreateConversationAsync();
+        using var hangUp = new CancellationTokenSource();
+
+        using (var response = await _client.StartMessageAsync(id, new { content = "Tell me a long story" }))
+        using (var events = new ServerSentEventReader(await response.Content.ReadAsStreamAsync()))
+        {
+            Assert.Equal("Partial ", (await events.NextAsync())?.Str("content"));
+            Assert.Equal("answer ", (await events.NextAsync())?.Str("content"));
+
+            // Wait for a third event that will never come, then hang up in the middle of the read.
+            var pending = events.NextAsync(hangUp.Token);
+            hangUp.CancelAfter(TimeSpan.FromMilliseconds(100));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        }
+
+        // The server noticed: the model call was cancelled rather than left running.
+        await _model.Cancelled.Task.WaitAsync(Patience);
+
+        var reply = await WaitForAssistantMessageAsync(id);
+        Assert.Equal("Partial answer ", reply.Content);
+        Assert.False(reply.IsComplete);
+        var listed = (await _client.GetMessagesAsync(id)).EnumerateArray().ToList();
+        Assert.Equal(["Tell me a long story", "Partial answer "], listed.Select(m => m.Str("content")));
+        Assert.False(listed[1].GetProperty("isComplete").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_server_stays_healthy_after_a_client_leaves()
+    {
+        var id = await _client.CreateConversationAsync();
+        using var hangUp = new CancellationTokenSource();
+        using (var response = await _client.StartMessageAsync(id, new { content = "first" }))
+        using (var events = new ServerSentEventReader(await response.Content.ReadAsStreamAsync()))
+        {
+            await events.NextAsync();
+            hangUp.CancelAfter(TimeSpan.FromMilliseconds(50));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            {
+                while (await events.NextAsync(hangUp.Token) is not null)
+                {
+                }
+            });
+        }
+
+        await _model.Cancelled.Task.WaitAsync(Patience);
+        await WaitForAssistantMessageAsync(id);
+
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/api/healthz")).StatusCode);
+        var next = await _client.SendMessageAsync(id, "second");
+        Assert.True(ChatApiClient.Summarize(next).Done);
+        Assert.Equal(["first", "Partial answer ", "second", "Partial answer "],
+            (await _client.GetMessagesAsync(id)).EnumerateArray().Select(m => m.Str("content")));
+    }
+
+    private async Task<Timmy.Api.Chat.Message> WaitForAssistantMessageAsync(int conversationId)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var reply = await _factory.WithDbAsync(db => db.Messages.AsNoTracking()
+                .SingleOrDefaultAsync(m => m.ConversationId == conversationId && m.Role == "assistant"));
+            if (reply is not null)
+            {
+                return reply;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the partial reply was never stored");
+            await Task.Delay(20);
+        }
+    }
+
+    public void Dispose() => _factory.Dispose();
+}
