@@ -12,6 +12,7 @@ internal static class ModelFailures
     public static string Describe(Exception exception) => exception switch
     {
         HttpRequestException or AgentException => exception.Message,
+        IOException => "The connection to the model was lost",
         TaskCanceledException or TimeoutException => "The model did not answer in time",
         _ => "The model failed to answer",
     };
