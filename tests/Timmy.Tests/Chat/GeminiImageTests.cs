@@ -33,7 +33,6 @@ public sealed class GeminiImageTests : IAsyncLifetime
         var body = await response.ReadJsonAsync();
         Assert.Equal(TinyPng, Convert.FromBase64String(body.Str("b64_json")));
         Assert.Equal("image/png", body.Str("mimeType"));
-        Assert.Equal((1, 1), PngDecoder.Decode(TinyPng) is var png ? (png.Width, png.Height) : default);
     }
 
     [Fact]

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Configuration;
+using Timmy.Api.Agent.Offline;
+using Timmy.Api.Hosting;
+using Timmy.Tests.Infrastructure;
+
+namespace Timmy.Tests.Chat;
+
+public sealed class ChatSettingsTests
+{
+    [Fact]
+    public void An_unknown_chat_provider_stops_the_app_at_start_naming_the_known_ones()
+    {
+        using var factory = new TimmyFactory { Settings = { ["Chat:Provider"] = "nonsense" } };
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("Chat:Provider is 'nonsense'; expected one of 'offline', 'gemini', 'agent'", error.Message);
+    }
+
+    [Fact]
+    public void Gemini_without_an_api_key_stops_the_app_at_start()
+    {
+        using var factory = new TimmyFactory { Settings = { ["Chat:ImageProvider"] = "gemini", ["Chat:Gemini:ApiKey"] = "" } };
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("set GEMINI_API_KEY, GOOGLE_API_KEY or Chat:Gemini:ApiKey", error.Message);
+    }
+
+    [Fact]
+    public async Task Chat_can_be_routed_to_the_agents_work_model()
+    {
+        using var factory = new TimmyFactory { Settings = { ["Chat:Provider"] = "agent" } };
+        var client = factory.CreateClient();
+        var id = await client.CreateConversationAsync();
+
+        var reply = string.Concat(ChatApiClient.Summarize(await client.SendMessageAsync(id, "What is a satoshi?")).Chunks);
+
+        Assert.StartsWith("A satoshi is the smallest unit of Bitcoin", reply);
+        Assert.EndsWith(OfflineWorkChatClient.Disclaimer, reply);
+    }
+
+    [Fact]
+    public void The_seed_key_variables_set_the_gemini_key_and_GOOGLE_API_KEY_wins_when_both_are_set()
+    {
+        var saved = (Google: Environment.GetEnvironmentVariable("GOOGLE_API_KEY"), Gemini: Environment.GetEnvironmentVariable("GEMINI_API_KEY"));
+        try
+        {
+            Environment.SetEnvironmentVariable("GEMINI_API_KEY", "from-gemini-variable");
+            Environment.SetEnvironmentVariable("GOOGLE_API_KEY", null);
+            Assert.Equal("from-gemini-variable", GeminiKeyFromEnvironment());
+
+            Environment.SetEnvironmentVariable("GOOGLE_API_KEY", "from-google-variable");
+            Assert.Equal("from-google-variable", GeminiKeyFromEnvironment());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GOOGLE_API_KEY", saved.Google);
+            Environment.SetEnvironmentVariable("GEMINI_API_KEY", saved.Gemini);
+        }
+    }
+
+    private static string? GeminiKeyFromEnvironment()
+    {
+        var configuration = new ConfigurationManager();
+        configuration.AddEnvironmentVariables();
+        configuration.AddSeedEnvironmentAliases();
+        return configuration["Chat:Gemini:ApiKey"];
+    }
+}
