@@ -21,16 +21,11 @@ internal sealed partial class ChatReplyStream(int conversationId, string model) 
 
         var history = await LoadHistoryAsync(db, clientGone);
         var events = await ServerSentEventWriter.StartAsync(http.Response, clientGone);
-        var (reply, failure) = await RelayAsync(services, history, events, clientGone);
-        var complete = failure is null && !clientGone.IsCancellationRequested;
-        if (complete && reply.Length == 0)
-        {
-            failure = "The model returned an empty reply";
-            complete = false;
-        }
+        var relayed = await RelayAsync(services, history, events, clientGone);
+        var failure = relayed is { Finished: true, Text.Length: 0 } ? "The model returned an empty reply" : relayed.Failure;
 
         // Stored before the last event, so a client that reads the history on "done" finds the reply.
-        await SaveReplyAsync(services, db, reply, complete);
+        await SaveReplyAsync(services, db, relayed.Text, complete: relayed.Finished);
         if (!clientGone.IsCancellationRequested)
         {
             await TryWriteAsync(events, failure is null ? Done : new ErrorEvent(failure), clientGone);
@@ -49,8 +44,11 @@ internal sealed partial class ChatReplyStream(int conversationId, string model) 
             .ToList();
     }
 
-    /// <summary>Sends each chunk on as it arrives; returns the text so far and, if the model failed, why.</summary>
-    private async Task<(string Reply, string? Failure)> RelayAsync(
+    /// <summary>
+    /// Sends each chunk on as it arrives. Returns the text so far, whether the model finished it,
+    /// and, if the model failed, what to tell the client.
+    /// </summary>
+    private async Task<RelayedReply> RelayAsync(
         IServiceProvider services, List<ChatMessage> history, ServerSentEventWriter events, CancellationToken clientGone)
     {
         var chat = services.GetRequiredKeyedService<IChatClient>(ChatKeys.Chat);
@@ -66,17 +64,17 @@ internal sealed partial class ChatReplyStream(int conversationId, string model) 
                 }
             }
 
-            return (reply.ToString(), null);
+            return new RelayedReply(reply.ToString(), Finished: true, Failure: null);
         }
         catch (Exception) when (clientGone.IsCancellationRequested)
         {
             // The client left; cancelling the token has already stopped the model call.
-            return (reply.ToString(), null);
+            return new RelayedReply(reply.ToString(), Finished: false, Failure: null);
         }
         catch (Exception ex)
         {
             LogModelFailed(Logger(services), conversationId, model, ex);
-            return (reply.ToString(), ModelFailures.Describe(ex));
+            return new RelayedReply(reply.ToString(), Finished: false, ModelFailures.Describe(ex));
         }
     }
 
@@ -121,6 +119,8 @@ internal sealed partial class ChatReplyStream(int conversationId, string model) 
 
     private static ILogger Logger(IServiceProvider services) =>
         services.GetRequiredService<ILoggerFactory>().CreateLogger<ChatReplyStream>();
+
+    private sealed record RelayedReply(string Text, bool Finished, string? Failure);
 
     [LoggerMessage(LogLevel.Warning, "Chat reply for conversation {ConversationId} with model {Model} failed")]
     private static partial void LogModelFailed(ILogger logger, int conversationId, string model, Exception ex);

@@ -56,6 +56,24 @@ public sealed class DisconnectTests : IDisposable
             (await _client.GetMessagesAsync(id)).EnumerateArray().Select(m => m.Str("content")));
     }
 
+    [Fact]
+    public async Task A_conversation_deleted_while_its_reply_streams_drops_the_reply_without_harm()
+    {
+        var id = await _client.CreateConversationAsync();
+        using var response = await _client.StartMessageAsync(id, new { content = "question" });
+        using var events = new ServerSentEventReader(await response.Content.ReadAsStreamAsync());
+        await events.NextAsync();
+        await events.NextAsync();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync($"{ChatApiClient.Conversations}/{id}")).StatusCode);
+        using var hangUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => events.NextAsync(hangUp.Token));
+        await _model.Cancelled.Task.WaitAsync(Patience);
+
+        Assert.Equal(0, await _factory.WithDbAsync(db => db.Messages.CountAsync()));
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/api/healthz")).StatusCode);
+    }
+
     /// <summary>Reads the model's two chunks, then hangs up in the middle of waiting for a third that never comes.</summary>
     private async Task<List<string>> SendAndHangUpAsync(int conversationId, string content)
     {
