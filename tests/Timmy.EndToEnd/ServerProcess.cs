@@ -23,7 +23,7 @@ public sealed class ServerProcess : IAsyncLifetime
     }
 
     /// <summary>A server over a given data folder (reused across restarts) with extra environment.</summary>
-    public ServerProcess(string dataFolder, IReadOnlyDictionary<string, string> environment, bool ownsDataFolder = false)
+    internal ServerProcess(string dataFolder, IReadOnlyDictionary<string, string> environment, bool ownsDataFolder = false)
     {
         _dataFolder = dataFolder;
         _environment = environment;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Timmy.Api.Chat;
 using Timmy.Api.Jobs;
 using Timmy.Api.Payments;
 using Timmy.Api.Payments.Stub;
@@ -24,6 +25,10 @@ public sealed class TimmyDbContext(DbContextOptions<TimmyDbContext> options) : D
     public DbSet<StubInvoice> StubInvoices => Set<StubInvoice>();
 
     public DbSet<StubPayment> StubPayments => Set<StubPayment>();
+
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+
+    public DbSet<Message> Messages => Set<Message>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(TimmyDbContext).Assembly);

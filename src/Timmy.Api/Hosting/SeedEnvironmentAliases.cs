@@ -17,6 +17,9 @@ public static class SeedEnvironmentAliases
         ["LNBITS_ADMIN_KEY"] = "Lightning:Lnbits:AdminKey",
         ["ANTHROPIC_API_KEY"] = "Agent:Anthropic:ApiKey",
         ["ANTHROPIC_BASE_URL"] = "Agent:Anthropic:BaseUrl",
+        // Google's SDKs let GOOGLE_API_KEY win when both are set; the first alias of a key wins here.
+        ["GOOGLE_API_KEY"] = "Chat:Gemini:ApiKey",
+        ["GEMINI_API_KEY"] = "Chat:Gemini:ApiKey",
     };
 
     public static void AddSeedEnvironmentAliases(this ConfigurationManager configuration)
@@ -24,7 +27,8 @@ public static class SeedEnvironmentAliases
         var values = Map
             .Select(alias => (Key: alias.Value, Value: Environment.GetEnvironmentVariable(alias.Key)))
             .Where(pair => !string.IsNullOrEmpty(pair.Value))
-            .ToDictionary(pair => pair.Key, pair => pair.Value);
+            .GroupBy(pair => pair.Key)
+            .ToDictionary(group => group.Key, group => group.First().Value);
         if (values.Count == 0)
         {
             return;

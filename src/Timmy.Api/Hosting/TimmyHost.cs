@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Timmy.Api.Agent;
+using Timmy.Api.Chat;
 using Timmy.Api.Data;
 using Timmy.Api.Demo;
 using Timmy.Api.Dev;
@@ -39,6 +40,7 @@ public static class TimmyHost
         services.AddTimmyPayments(configuration, builder.Environment);
         services.AddTimmyAgent(configuration);
         services.AddHostedService<BackendsStartupLog>();
+        services.AddTimmyChat(configuration);
 
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
@@ -70,6 +72,7 @@ public static class TimmyHost
         app.MapJobsApi();
         app.MapSessionsApi();
         app.MapDemoApi();
+        app.MapChatApi();
         if (!app.Environment.IsProduction() && app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LightningOptions>>().Value.IsStub)
         {
             app.MapDevPaymentsApi();

@@ -46,6 +46,17 @@ public static class TextInput
         return error is null ? (text, null) : (null, error);
     }
 
+    /// <summary>
+    /// Reads a required string property and validates it: the usual pair for one free-text field.
+    /// Returns the text, or null with <paramref name="error"/> set.
+    /// </summary>
+    public static string? ReadRequiredText(JsonElement body, string property, int maxChars, out string? error)
+    {
+        var text = ReadRequiredString(body, property, $"Invalid request: '{property}' string is required", out error);
+        error ??= Validate(text!, property, maxChars);
+        return error is null ? text : null;
+    }
+
     /// <summary>Checks emptiness, length and control characters; returns an error message or null.</summary>
     public static string? Validate(string text, string field, int maxChars)
     {

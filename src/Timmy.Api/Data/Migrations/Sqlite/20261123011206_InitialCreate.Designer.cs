@@ -11,7 +11,7 @@ using Timmy.Api.Data;
 namespace Timmy.Api.Data.Migrations.Sqlite
 {
     [DbContext(typeof(TimmyDbContext))]
-    [Migration("20261123010746_InitialCreate")]
+    [Migration("20261123011206_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -19,6 +19,55 @@ namespace Timmy.Api.Data.Migrations.Sqlite
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("Timmy.Api.Chat.Conversation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("conversations", (string)null);
+                });
+
+            modelBuilder.Entity("Timmy.Api.Chat.Message", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ConversationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsComplete")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId", "Id");
+
+                    b.ToTable("messages", (string)null);
+                });
 
             modelBuilder.Entity("Timmy.Api.Data.ServerSecret", b =>
                 {
@@ -413,6 +462,15 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     b.ToTable("session_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Timmy.Api.Chat.Message", b =>
+                {
+                    b.HasOne("Timmy.Api.Chat.Conversation", null)
+                        .WithMany("Messages")
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Timmy.Api.Payments.Invoice", b =>
                 {
                     b.HasOne("Timmy.Api.Jobs.Job", null)
@@ -442,6 +500,11 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Timmy.Api.Chat.Conversation", b =>
+                {
+                    b.Navigation("Messages");
                 });
 
             modelBuilder.Entity("Timmy.Api.Jobs.Job", b =>

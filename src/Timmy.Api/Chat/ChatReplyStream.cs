@@ -1,0 +1,130 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Timmy.Api.Data;
+
+namespace Timmy.Api.Chat;
+
+/// <summary>
+/// Streams the model's reply to a conversation as server-sent events, then stores it. A reply cut short,
+/// because the client left or the model failed, is stored with the text that arrived and marked incomplete.
+/// </summary>
+internal sealed partial class ChatReplyStream(int conversationId, string model) : IResult
+{
+    private static readonly DoneEvent Done = new(true);
+
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        var services = http.RequestServices;
+        var db = services.GetRequiredService<TimmyDbContext>();
+        var clientGone = http.RequestAborted;
+
+        var history = await LoadHistoryAsync(db, clientGone);
+        var events = await ServerSentEventWriter.StartAsync(http.Response, clientGone);
+        var relayed = await RelayAsync(services, history, events, clientGone);
+        var failure = relayed is { Finished: true, Text.Length: 0 } ? "The model returned an empty reply" : relayed.Failure;
+
+        // Stored before the last event, so a client that reads the history on "done" finds the reply.
+        await SaveReplyAsync(services, db, relayed.Text, complete: relayed.Finished);
+        if (!clientGone.IsCancellationRequested)
+        {
+            await TryWriteAsync(events, failure is null ? Done : new ErrorEvent(failure), clientGone);
+        }
+    }
+
+    private async Task<List<ChatMessage>> LoadHistoryAsync(TimmyDbContext db, CancellationToken cancellationToken)
+    {
+        var messages = await db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == conversationId)
+            .OrderBy(m => m.Id)
+            .Select(m => new { m.Role, m.Content })
+            .ToListAsync(cancellationToken);
+        return messages
+            .Select(m => new ChatMessage(m.Role == Message.AssistantRole ? ChatRole.Assistant : ChatRole.User, m.Content))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Sends each chunk on as it arrives. Returns the text so far, whether the model finished it,
+    /// and, if the model failed, what to tell the client.
+    /// </summary>
+    private async Task<RelayedReply> RelayAsync(
+        IServiceProvider services, List<ChatMessage> history, ServerSentEventWriter events, CancellationToken clientGone)
+    {
+        var chat = services.GetRequiredKeyedService<IChatClient>(ChatKeys.Chat);
+        var reply = new StringBuilder();
+        try
+        {
+            await foreach (var update in chat.GetStreamingResponseAsync(history, new ChatOptions { ModelId = model }, clientGone))
+            {
+                if (update.Text is { Length: > 0 } chunk)
+                {
+                    reply.Append(chunk);
+                    await events.WriteAsync(new ContentEvent(chunk), clientGone);
+                }
+            }
+
+            return new RelayedReply(reply.ToString(), Finished: true, Failure: null);
+        }
+        catch (Exception) when (clientGone.IsCancellationRequested)
+        {
+            // The client left; cancelling the token has already stopped the model call.
+            return new RelayedReply(reply.ToString(), Finished: false, Failure: null);
+        }
+        catch (Exception ex)
+        {
+            LogModelFailed(Logger(services), conversationId, model, ex);
+            return new RelayedReply(reply.ToString(), Finished: false, ModelFailures.Describe(ex));
+        }
+    }
+
+    private async Task SaveReplyAsync(IServiceProvider services, TimmyDbContext db, string reply, bool complete)
+    {
+        if (reply.Length == 0)
+        {
+            return;
+        }
+
+        db.Messages.Add(new Message
+        {
+            ConversationId = conversationId,
+            Role = Message.AssistantRole,
+            Content = reply,
+            IsComplete = complete,
+            CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
+        });
+        try
+        {
+            // Not the request's token: the reply is kept even when the client has gone.
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateException ex)
+        {
+            // The conversation was deleted while the model was answering; there is nowhere to keep the reply.
+            LogReplyDropped(Logger(services), conversationId, ex);
+        }
+    }
+
+    private static async Task TryWriteAsync(ServerSentEventWriter events, object payload, CancellationToken clientGone)
+    {
+        try
+        {
+            await events.WriteAsync(payload, clientGone);
+        }
+        catch (Exception) when (clientGone.IsCancellationRequested)
+        {
+            // The client left just before the last event; the reply is stored already.
+        }
+    }
+
+    private static ILogger Logger(IServiceProvider services) =>
+        services.GetRequiredService<ILoggerFactory>().CreateLogger<ChatReplyStream>();
+
+    private sealed record RelayedReply(string Text, bool Finished, string? Failure);
+
+    [LoggerMessage(LogLevel.Warning, "Chat reply for conversation {ConversationId} with model {Model} failed")]
+    private static partial void LogModelFailed(ILogger logger, int conversationId, string model, Exception ex);
+
+    [LoggerMessage(LogLevel.Information, "Chat reply for conversation {ConversationId} dropped: the conversation no longer exists")]
+    private static partial void LogReplyDropped(ILogger logger, int conversationId, Exception ex);
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Timmy.Api.Errors;
+using Timmy.Api.Http;
+
+namespace Timmy.Api.Chat;
+
+/// <summary><c>POST /api/gemini/generate-image</c>: <c>{prompt}</c> → <c>{b64_json, mimeType}</c>.</summary>
+internal static partial class GenerateImageEndpoint
+{
+    public static async Task<Results<Ok<GeneratedImageResponse>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> GenerateImageAsync(
+        HttpRequest http,
+        [FromKeyedServices(ChatKeys.Images)] IImageGenerator images,
+        IOptions<ChatSettings> settings,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(http, cancellationToken);
+        string? error = body.Error;
+        var prompt = body.IsValid ? TextInput.ReadRequiredText(body.Value, "prompt", settings.Value.MaxPromptChars, out error) : null;
+        if (error is not null)
+        {
+            return ApiErrors.BadRequest(error);
+        }
+
+        ImageGenerationResponse response;
+        try
+        {
+            response = await images.GenerateAsync(
+                new ImageGenerationRequest(prompt!), new ImageGenerationOptions { ModelId = settings.Value.ImageModel }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogImageFailed(loggers.CreateLogger(typeof(GenerateImageEndpoint)), ex);
+            return BadGateway($"Image generation failed: {ModelFailures.Describe(ex)}");
+        }
+
+        var image = response.Contents.OfType<DataContent>().FirstOrDefault(c => c.HasTopLevelMediaType("image"));
+        if (image is null)
+        {
+            // A model that declines to draw usually says why in text.
+            var said = string.Concat(response.Contents.OfType<TextContent>().Select(t => t.Text)).Trim();
+            return BadGateway(said.Length == 0 ? "The image model returned no image" : $"The image model returned no image: {said}");
+        }
+
+        return TypedResults.Ok(new GeneratedImageResponse(Convert.ToBase64String(image.Data.Span), image.MediaType));
+    }
+
+    private static JsonHttpResult<ApiError> BadGateway(string message) => ApiErrors.Status(StatusCodes.Status502BadGateway, message);
+
+    [LoggerMessage(LogLevel.Warning, "Image generation failed")]
+    private static partial void LogImageFailed(ILogger logger, Exception ex);
+}
