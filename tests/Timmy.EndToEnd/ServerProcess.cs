@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Timmy.Tests.Fakes;
 
 namespace Timmy.EndToEnd;
 
@@ -34,6 +35,9 @@ public sealed class ServerProcess : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>On PostgreSQL, the database shared by restarts over the same data folder.</summary>
+    private string DatabaseName => "timmy_e2e_" + Path.GetFileName(_dataFolder).Replace("-", "_");
+
     /// <summary>Extra environment: loopback is a trusted proxy, so tests can act as distinct clients.</summary>
     private static readonly Dictionary<string, string> ExtraEnvironment = new()
     {
@@ -64,7 +68,9 @@ public sealed class ServerProcess : IAsyncLifetime
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["ConnectionStrings__Timmy"] = $"Data Source={Path.Combine(_dataFolder, "timmy.db")}";
+        start.Environment["ConnectionStrings__Timmy"] = TestDatabase.IsPostgres
+            ? new TestDatabase(DatabaseName).ConnectionString
+            : $"Data Source={Path.Combine(_dataFolder, "timmy.db")}";
         foreach (var (key, value) in ExtraEnvironment.Concat(_environment))
         {
             start.Environment[key] = value;
@@ -95,6 +101,11 @@ public sealed class ServerProcess : IAsyncLifetime
         if (!_ownsDataFolder)
         {
             return;
+        }
+
+        if (TestDatabase.IsPostgres)
+        {
+            new TestDatabase(DatabaseName).Drop();
         }
 
         try

@@ -12,13 +12,20 @@ public static class DatabaseSetup
         var connectionString = configuration.GetConnectionString(ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set");
 
-        services.AddDbContext<TimmyDbContext>(options => options.UseSqlite(
-            WithSqliteDefaults(connectionString),
-            sqlite => sqlite.MigrationsAssembly(typeof(TimmyDbContext).Assembly.FullName)));
+        if (DatabaseProviders.Detect(connectionString) == DatabaseProvider.Postgres)
+        {
+            // No retrying execution strategy: the state machine's explicit transactions must not be replayed blindly.
+            services.AddDbContext<TimmyDbContext, PostgresTimmyDbContext>(options => options.UseNpgsql(DatabaseProviders.ToNpgsql(connectionString)));
+        }
+        else
+        {
+            services.AddDbContext<TimmyDbContext, SqliteTimmyDbContext>(options => options.UseSqlite(WithSqliteDefaults(connectionString)));
+        }
+
         return services;
     }
 
-    /// <summary>Creates the database file's folder, applies migrations and turns on WAL.</summary>
+    /// <summary>Applies migrations (instances starting together take turns under EF's migration lock); for SQLite also creates the folder and turns on WAL.</summary>
     public static async Task InitializeDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();

@@ -8,7 +8,11 @@ using Timmy.Api.Sessions;
 
 namespace Timmy.Api.Data;
 
-public sealed class TimmyDbContext(DbContextOptions<TimmyDbContext> options) : DbContext(options)
+/// <summary>
+/// The one model of Timmy's data. Each database provider has a subclass (see <see cref="SqliteTimmyDbContext"/>,
+/// <see cref="PostgresTimmyDbContext"/>) only so that each keeps its own migrations; services ask for this type.
+/// </summary>
+public abstract class TimmyDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Job> Jobs => Set<Job>();
 

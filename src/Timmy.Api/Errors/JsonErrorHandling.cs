@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -23,6 +24,13 @@ public static class JsonErrorHandling
         {
             // Kestrel and model binding report client mistakes this way (oversized body, bad framing).
             return WriteAsync(context, badRequest.StatusCode, badRequest.Message);
+        }
+
+        if (exception is DbException || exception?.InnerException is DbException)
+        {
+            // Out of connections, locked, or down: a moment later may well work, so say so rather than a bare 500.
+            context.Response.Headers.RetryAfter = "1";
+            return WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The database is unavailable or busy; try again shortly");
         }
 
         return WriteAsync(context, StatusCodes.Status500InternalServerError, "Internal server error");

@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Timmy.Api.Data;
+using Timmy.Tests.Fakes;
 
 namespace Timmy.Tests.Infrastructure;
 
@@ -14,7 +14,8 @@ namespace Timmy.Tests.Infrastructure;
 /// </summary>
 public sealed class TimmyFactory : WebApplicationFactory<Program>
 {
-    public string DatabasePath { get; init; } = Path.Combine(Path.GetTempPath(), $"timmy-test-{Guid.NewGuid():N}.db");
+    /// <summary>The database's name; give two factories the same one to simulate a restart.</summary>
+    public string DatabaseName { get; init; } = $"timmy_test_{Guid.NewGuid():N}";
 
     public string EnvironmentName { get; init; } = "Development";
 
@@ -28,7 +29,7 @@ public sealed class TimmyFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
-        builder.UseSetting("ConnectionStrings:Timmy", $"Data Source={DatabasePath}");
+        builder.UseSetting("ConnectionStrings:Timmy", new TestDatabase(DatabaseName).ConnectionString);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -54,11 +55,7 @@ public sealed class TimmyFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing && !KeepDatabase)
         {
-            SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(DatabasePath + suffix);
-            }
+            new TestDatabase(DatabaseName).Drop();
         }
     }
 }

@@ -115,16 +115,16 @@ public sealed class JobFlowTests : IDisposable
     [Fact]
     public async Task Simulated_payments_survive_a_restart()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"timmy-restart-{Guid.NewGuid():N}.db");
+        var name = $"timmy_restart_{Guid.NewGuid():N}";
         JsonElement created;
-        using (var before = new TimmyFactory { DatabasePath = path, KeepDatabase = true })
+        using (var before = new TimmyFactory { DatabaseName = name, KeepDatabase = true })
         {
             var client = before.CreateClient();
             created = await client.CreateJobAsync("What is a satoshi?");
             await client.PayAsync(created.Str("evalInvoice", "paymentHash"));
         }
 
-        using var after = new TimmyFactory { DatabasePath = path };
+        using var after = new TimmyFactory { DatabaseName = name };
         var job = await after.CreateClient().PollUntilSettledAsync(created.Str("jobId"));
 
         Assert.Equal("awaiting_work_payment", job.Str("state"));

@@ -113,14 +113,14 @@ public sealed class SessionAuthTests : IDisposable
     [Fact]
     public async Task The_root_key_survives_a_restart()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"timmy-rootkey-{Guid.NewGuid():N}.db");
+        var name = $"timmy_restart_{Guid.NewGuid():N}";
         string id, macaroon;
-        using (var before = new TimmyFactory { DatabasePath = path, KeepDatabase = true })
+        using (var before = new TimmyFactory { DatabaseName = name, KeepDatabase = true })
         {
             (id, macaroon) = await before.CreateClient().ActiveSessionAsync();
         }
 
-        using var after = new TimmyFactory { DatabasePath = path };
+        using var after = new TimmyFactory { DatabaseName = name };
         var response = await after.CreateClient().SessionRequestAsync(id, macaroon, "What is a satoshi?");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

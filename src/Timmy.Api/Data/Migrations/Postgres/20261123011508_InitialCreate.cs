@@ -1,0 +1,335 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Timmy.Api.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class InitialCreate : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "conversations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Title = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_conversations", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "jobs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Request = table.Column<string>(type: "text", nullable: false),
+                    State = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LeaseOwner = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    LeaseExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    Reason = table.Column<string>(type: "text", nullable: true),
+                    Result = table.Column<string>(type: "text", nullable: true),
+                    ErrorMessage = table.Column<string>(type: "text", nullable: true),
+                    EvalModel = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    EvalInputTokens = table.Column<int>(type: "integer", nullable: false),
+                    EvalOutputTokens = table.Column<int>(type: "integer", nullable: false),
+                    WorkModel = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    WorkInputTokens = table.Column<int>(type: "integer", nullable: false),
+                    WorkOutputTokens = table.Column<int>(type: "integer", nullable: false),
+                    EstimatedInputTokens = table.Column<int>(type: "integer", nullable: true),
+                    EstimatedOutputTokens = table.Column<int>(type: "integer", nullable: true),
+                    EstimatedCostUsd = table.Column<decimal>(type: "numeric(28,12)", precision: 28, scale: 12, nullable: true),
+                    InputUsdPerMillion = table.Column<decimal>(type: "numeric(28,12)", precision: 28, scale: 12, nullable: true),
+                    OutputUsdPerMillion = table.Column<decimal>(type: "numeric(28,12)", precision: 28, scale: 12, nullable: true),
+                    InfraCostUsd = table.Column<decimal>(type: "numeric(28,12)", precision: 28, scale: 12, nullable: true),
+                    MarginPct = table.Column<decimal>(type: "numeric(28,12)", precision: 28, scale: 12, nullable: true),
+                    BtcPriceUsd = table.Column<decimal>(type: "numeric(28,12)", precision: 28, scale: 12, nullable: true),
+                    ActualCostUsd = table.Column<decimal>(type: "numeric(28,12)", precision: 28, scale: 12, nullable: true),
+                    ActualChargeUsd = table.Column<decimal>(type: "numeric(28,12)", precision: 28, scale: 12, nullable: true),
+                    ActualAmountSats = table.Column<long>(type: "bigint", nullable: true),
+                    RefundAmountSats = table.Column<long>(type: "bigint", nullable: false),
+                    RefundState = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    RefundPaymentHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    RefundedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_jobs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "server_secrets",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Value = table.Column<byte[]>(type: "bytea", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_server_secrets", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sessions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    State = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    BalanceSats = table.Column<long>(type: "bigint", nullable: false),
+                    ReservedSats = table.Column<long>(type: "bigint", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastActivityAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PendingTopupInvoiceId = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_sessions", x => x.Id);
+                    table.CheckConstraint("ck_sessions_balance_not_negative", "\"BalanceSats\" >= 0 AND \"ReservedSats\" >= 0");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stub_invoices",
+                columns: table => new
+                {
+                    PaymentHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Preimage = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PaymentRequest = table.Column<string>(type: "text", nullable: false),
+                    AmountSats = table.Column<long>(type: "bigint", nullable: false),
+                    Memo = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SettledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stub_invoices", x => x.PaymentHash);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stub_payments",
+                columns: table => new
+                {
+                    PaymentHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PaymentRequest = table.Column<string>(type: "text", nullable: false),
+                    AmountSats = table.Column<long>(type: "bigint", nullable: false),
+                    Preimage = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stub_payments", x => x.PaymentHash);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "messages",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ConversationId = table.Column<int>(type: "integer", nullable: false),
+                    Role = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Content = table.Column<string>(type: "text", nullable: false),
+                    IsComplete = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_messages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_messages_conversations_ConversationId",
+                        column: x => x.ConversationId,
+                        principalTable: "conversations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "invoices",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    PaymentHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PaymentRequest = table.Column<string>(type: "text", nullable: false),
+                    AmountSats = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    JobId = table.Column<Guid>(type: "uuid", nullable: true),
+                    SessionId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PaidAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_invoices", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_invoices_jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_invoices_sessions_SessionId",
+                        column: x => x.SessionId,
+                        principalTable: "sessions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "session_ledger",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SessionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    AmountSats = table.Column<long>(type: "bigint", nullable: false),
+                    RequestId = table.Column<Guid>(type: "uuid", nullable: true),
+                    InvoiceId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_session_ledger", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_session_ledger_sessions_SessionId",
+                        column: x => x.SessionId,
+                        principalTable: "sessions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "session_requests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ReservedSats = table.Column<long>(type: "bigint", nullable: false),
+                    SessionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Request = table.Column<string>(type: "text", nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Result = table.Column<string>(type: "text", nullable: true),
+                    Reason = table.Column<string>(type: "text", nullable: true),
+                    ErrorMessage = table.Column<string>(type: "text", nullable: true),
+                    EvalInputTokens = table.Column<int>(type: "integer", nullable: false),
+                    EvalOutputTokens = table.Column<int>(type: "integer", nullable: false),
+                    WorkInputTokens = table.Column<int>(type: "integer", nullable: false),
+                    WorkOutputTokens = table.Column<int>(type: "integer", nullable: false),
+                    EvalSats = table.Column<long>(type: "bigint", nullable: false),
+                    WorkSats = table.Column<long>(type: "bigint", nullable: false),
+                    BtcPriceUsd = table.Column<decimal>(type: "numeric(28,12)", precision: 28, scale: 12, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SettledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_session_requests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_session_requests_sessions_SessionId",
+                        column: x => x.SessionId,
+                        principalTable: "sessions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invoices_JobId_Kind",
+                table: "invoices",
+                columns: new[] { "JobId", "Kind" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invoices_PaymentHash",
+                table: "invoices",
+                column: "PaymentHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invoices_SessionId",
+                table: "invoices",
+                column: "SessionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_jobs_State",
+                table: "jobs",
+                column: "State");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_jobs_State_LeaseExpiresAt",
+                table: "jobs",
+                columns: new[] { "State", "LeaseExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_messages_ConversationId_Id",
+                table: "messages",
+                columns: new[] { "ConversationId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_session_ledger_InvoiceId",
+                table: "session_ledger",
+                column: "InvoiceId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_session_ledger_SessionId",
+                table: "session_ledger",
+                column: "SessionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_session_requests_SessionId",
+                table: "session_requests",
+                column: "SessionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sessions_State",
+                table: "sessions",
+                column: "State");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "invoices");
+
+            migrationBuilder.DropTable(
+                name: "messages");
+
+            migrationBuilder.DropTable(
+                name: "server_secrets");
+
+            migrationBuilder.DropTable(
+                name: "session_ledger");
+
+            migrationBuilder.DropTable(
+                name: "session_requests");
+
+            migrationBuilder.DropTable(
+                name: "stub_invoices");
+
+            migrationBuilder.DropTable(
+                name: "stub_payments");
+
+            migrationBuilder.DropTable(
+                name: "jobs");
+
+            migrationBuilder.DropTable(
+                name: "conversations");
+
+            migrationBuilder.DropTable(
+                name: "sessions");
+        }
+    }
+}
