@@ -8,5 +8,8 @@ public sealed class DemoOptions
 
     public int WindowSeconds { get; set; } = 3600;
 
+    /// <summary>Prefix of the per-client counters in Redis (when <c>ConnectionStrings:Redis</c> is set).</summary>
+    public string RedisKeyPrefix { get; set; } = "timmy:demo:";
+
     public TimeSpan Window => TimeSpan.FromSeconds(WindowSeconds);
 }

@@ -43,7 +43,6 @@ public static class TimmyHost
         services.AddTimmyChat(configuration);
 
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
-        services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
         services.AddTimmyPricing(configuration);
         services.AddScoped<JobTransitions>();
         services.AddScoped<JobAdvancer>();
@@ -59,7 +58,7 @@ public static class TimmyHost
         services.AddSingleton<SessionCosts>();
         services.AddScoped<SessionAdvancer>();
         services.AddScoped<SessionRequestRunner>();
-        services.AddSingleton<IDemoRateLimiter, InMemoryDemoRateLimiter>();
+        services.AddTimmyDemo(configuration);
         return builder;
     }
 
