@@ -18,6 +18,8 @@ public abstract class TimmyDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<Invoice> Invoices => Set<Invoice>();
 
+    public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
+
     public DbSet<Session> Sessions => Set<Session>();
 
     public DbSet<SessionLedgerEntry> SessionLedger => Set<SessionLedgerEntry>();

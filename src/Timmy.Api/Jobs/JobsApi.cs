@@ -21,58 +21,30 @@ public static class JobsApi
         return group;
     }
 
-    private static async Task<Results<Created<CreateJobResponse>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> CreateJobAsync(
-        HttpRequest http,
-        TimmyDbContext db,
-        IPaymentBackend payments,
-        IOptions<JobOptions> options,
-        TimeProvider clock,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Created<CreateJobResponse>, BadRequest<ApiError>, Conflict<ApiError>, JsonHttpResult<ApiError>>> CreateJobAsync(
+        HttpRequest http, JobIntake intake, IPaymentBackend payments, IOptions<JobOptions> options, CancellationToken cancellationToken)
     {
         var (request, error) = await TextInput.ReadFieldAsync(http, "request", RequestRequired, options.Value.MaxRequestChars, cancellationToken);
+        var key = http.Headers[IdempotencyKey.Header].ToString() is { Length: > 0 } header ? header : null;
+        error ??= key is null ? null : IdempotencyKey.Problem(key);
         if (error is not null)
         {
             return ApiErrors.BadRequest(error);
         }
 
-        var jobId = Guid.NewGuid();
-        var evalFee = options.Value.EvalFeeSats;
-        CreatedInvoice created;
-        try
+        var outcome = await intake.CreateAsync(request!, key, cancellationToken);
+        if (outcome.Job is not { } job)
         {
-            created = await payments.CreateInvoiceAsync(
-                new InvoiceRequest(evalFee, $"Timmy eval fee for job {jobId}", options.Value.InvoiceExpiry), cancellationToken);
-        }
-        catch (PaymentBackendException ex)
-        {
-            return ApiErrors.ServiceUnavailable($"Lightning backend unavailable: {ex.Message}");
+            return outcome.Status == IntakeStatus.KeyReused ? ApiErrors.Conflict(outcome.Error!) : ApiErrors.ServiceUnavailable(outcome.Error!);
         }
 
-        var now = clock.GetUtcNow();
-        var invoice = new Invoice
+        if (outcome.Status == IntakeStatus.Replayed)
         {
-            Id = Guid.NewGuid(),
-            JobId = jobId,
-            Kind = InvoiceKind.JobEval,
-            PaymentHash = created.PaymentHash,
-            PaymentRequest = created.PaymentRequest,
-            AmountSats = evalFee,
-            CreatedAt = now,
-        };
-        // One SaveChanges is one transaction: the job never exists without its invoice.
-        db.Jobs.Add(new Job
-        {
-            Id = jobId,
-            Request = request!,
-            State = JobState.AwaitingEvalPayment,
-            CreatedAt = now,
-            UpdatedAt = now,
-            Invoices = [invoice],
-        });
-        await db.SaveChangesAsync(cancellationToken);
+            http.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        }
 
-        var response = new CreateJobResponse(jobId.ToString(), now.UtcDateTime, InvoiceInfo.From(invoice, payments.IsSimulated));
-        return TypedResults.Created($"/api/jobs/{jobId}", response);
+        var response = new CreateJobResponse(job.Id.ToString(), job.CreatedAt.UtcDateTime, InvoiceInfo.From(job.EvalInvoice!, payments.IsSimulated));
+        return TypedResults.Created($"/api/jobs/{job.Id}", response);
     }
 
     private static async Task<Results<Ok<JobStatusResponse>, NotFound<ApiError>>> GetJobAsync(

@@ -28,3 +28,15 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         job.HasMany(j => j.Invoices).WithOne().HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class IdempotencyKeyConfiguration : IEntityTypeConfiguration<IdempotencyKey>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyKey> key)
+    {
+        key.ToTable("idempotency_keys");
+        key.HasKey(k => k.Key);
+        key.Property(k => k.Key).HasMaxLength(IdempotencyKey.MaxLength);
+        key.Property(k => k.RequestHash).HasMaxLength(64);
+        key.HasOne<Job>().WithMany().HasForeignKey(k => k.JobId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

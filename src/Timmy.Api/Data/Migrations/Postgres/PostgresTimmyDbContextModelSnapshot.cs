@@ -93,6 +93,30 @@ namespace Timmy.Api.Data.Migrations.Postgres
                     b.ToTable("server_secrets", (string)null);
                 });
 
+            modelBuilder.Entity("Timmy.Api.Jobs.IdempotencyKey", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("JobId");
+
+                    b.ToTable("idempotency_keys", (string)null);
+                });
+
             modelBuilder.Entity("Timmy.Api.Jobs.Job", b =>
                 {
                     b.Property<Guid>("Id")
@@ -475,6 +499,15 @@ namespace Timmy.Api.Data.Migrations.Postgres
                     b.HasOne("Timmy.Api.Chat.Conversation", null)
                         .WithMany("Messages")
                         .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Timmy.Api.Jobs.IdempotencyKey", b =>
+                {
+                    b.HasOne("Timmy.Api.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

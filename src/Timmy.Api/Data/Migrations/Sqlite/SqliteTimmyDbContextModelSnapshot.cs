@@ -84,6 +84,30 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     b.ToTable("server_secrets", (string)null);
                 });
 
+            modelBuilder.Entity("Timmy.Api.Jobs.IdempotencyKey", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("JobId");
+
+                    b.ToTable("idempotency_keys", (string)null);
+                });
+
             modelBuilder.Entity("Timmy.Api.Jobs.Job", b =>
                 {
                     b.Property<Guid>("Id")
@@ -464,6 +488,15 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     b.HasOne("Timmy.Api.Chat.Conversation", null)
                         .WithMany("Messages")
                         .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Timmy.Api.Jobs.IdempotencyKey", b =>
+                {
+                    b.HasOne("Timmy.Api.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

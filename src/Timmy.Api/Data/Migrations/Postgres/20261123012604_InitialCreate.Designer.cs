@@ -12,7 +12,7 @@ using Timmy.Api.Data;
 namespace Timmy.Api.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTimmyDbContext))]
-    [Migration("20261123011508_InitialCreate")]
+    [Migration("20261123012604_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -94,6 +94,30 @@ namespace Timmy.Api.Data.Migrations.Postgres
                     b.HasKey("Name");
 
                     b.ToTable("server_secrets", (string)null);
+                });
+
+            modelBuilder.Entity("Timmy.Api.Jobs.IdempotencyKey", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("JobId");
+
+                    b.ToTable("idempotency_keys", (string)null);
                 });
 
             modelBuilder.Entity("Timmy.Api.Jobs.Job", b =>
@@ -478,6 +502,15 @@ namespace Timmy.Api.Data.Migrations.Postgres
                     b.HasOne("Timmy.Api.Chat.Conversation", null)
                         .WithMany("Messages")
                         .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Timmy.Api.Jobs.IdempotencyKey", b =>
+                {
+                    b.HasOne("Timmy.Api.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

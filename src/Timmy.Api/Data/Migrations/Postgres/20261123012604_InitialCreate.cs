@@ -157,6 +157,26 @@ namespace Timmy.Api.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "idempotency_keys",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    RequestHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    JobId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_idempotency_keys", x => x.Key);
+                    table.ForeignKey(
+                        name: "FK_idempotency_keys_jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "invoices",
                 columns: table => new
                 {
@@ -245,6 +265,11 @@ namespace Timmy.Api.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_idempotency_keys_JobId",
+                table: "idempotency_keys",
+                column: "JobId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_invoices_JobId_Kind",
                 table: "invoices",
                 columns: new[] { "JobId", "Kind" },
@@ -301,6 +326,9 @@ namespace Timmy.Api.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "idempotency_keys");
+
             migrationBuilder.DropTable(
                 name: "invoices");
 

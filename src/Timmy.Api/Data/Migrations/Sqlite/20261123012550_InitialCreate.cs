@@ -156,6 +156,26 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "idempotency_keys",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    RequestHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    JobId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_idempotency_keys", x => x.Key);
+                    table.ForeignKey(
+                        name: "FK_idempotency_keys_jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "invoices",
                 columns: table => new
                 {
@@ -244,6 +264,11 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_idempotency_keys_JobId",
+                table: "idempotency_keys",
+                column: "JobId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_invoices_JobId_Kind",
                 table: "invoices",
                 columns: new[] { "JobId", "Kind" },
@@ -300,6 +325,9 @@ namespace Timmy.Api.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "idempotency_keys");
+
             migrationBuilder.DropTable(
                 name: "invoices");
 

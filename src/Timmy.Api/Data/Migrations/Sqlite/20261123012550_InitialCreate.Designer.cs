@@ -11,7 +11,7 @@ using Timmy.Api.Data;
 namespace Timmy.Api.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTimmyDbContext))]
-    [Migration("20261123011501_InitialCreate")]
+    [Migration("20261123012550_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -85,6 +85,30 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     b.HasKey("Name");
 
                     b.ToTable("server_secrets", (string)null);
+                });
+
+            modelBuilder.Entity("Timmy.Api.Jobs.IdempotencyKey", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("JobId");
+
+                    b.ToTable("idempotency_keys", (string)null);
                 });
 
             modelBuilder.Entity("Timmy.Api.Jobs.Job", b =>
@@ -467,6 +491,15 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     b.HasOne("Timmy.Api.Chat.Conversation", null)
                         .WithMany("Messages")
                         .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Timmy.Api.Jobs.IdempotencyKey", b =>
+                {
+                    b.HasOne("Timmy.Api.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,27 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Timmy.Api.Jobs;
+
+/// <summary>A client's <c>Idempotency-Key</c> for job creation, remembered with a hash of the request it came with.</summary>
+public sealed class IdempotencyKey
+{
+    public const string Header = "Idempotency-Key";
+    public const int MaxLength = 255;
+
+    public required string Key { get; init; }
+
+    public required string RequestHash { get; init; }
+
+    public Guid JobId { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public static string HashOf(string request) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request)));
+
+    /// <summary>Null when the header value is usable as a key; otherwise what is wrong with it.</summary>
+    public static string? Problem(string key) =>
+        key.Length is 0 or > MaxLength || key.Any(c => c is < '!' or > '~')
+            ? $"{Header} must be 1 to {MaxLength} visible ASCII characters"
+            : null;
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Timmy.Tests.Infrastructure;
+
+namespace Timmy.Tests.Jobs;
+
+public sealed class IdempotencyTests : IDisposable
+{
+    private readonly TimmyFactory _factory = new();
+
+    [Fact]
+    public async Task A_retry_with_the_same_key_and_body_returns_the_same_job()
+    {
+        var client = _factory.CreateClient();
+
+        var first = await CreateAsync(client, "key-1", "What is a satoshi?");
+        var retry = await CreateAsync(client, "key-1", "What is a satoshi?");
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal((await first.ReadJsonAsync()).GetRawText(), (await retry.ReadJsonAsync()).GetRawText());
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(1, await _factory.WithDbAsync(db => db.Jobs.CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_different_body_with_the_same_key_is_a_409()
+    {
+        var client = _factory.CreateClient();
+        await CreateAsync(client, "key-2", "What is a satoshi?");
+
+        var response = await CreateAsync(client, "key-2", "What is the Lightning Network?");
+
+        Assert.Contains("different request", await response.AssertErrorAsync(HttpStatusCode.Conflict));
+        Assert.Equal(1, await _factory.WithDbAsync(db => db.Jobs.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Concurrent_retries_create_one_job()
+    {
+        var client = _factory.CreateClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => CreateAsync(client, "key-3", "What is a satoshi?")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var ids = await Task.WhenAll(responses.Select(async r => (await r.ReadJsonAsync()).Str("jobId")));
+        Assert.Single(ids.Distinct());
+        Assert.Equal(1, await _factory.WithDbAsync(db => db.Jobs.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Different_keys_create_different_jobs()
+    {
+        var client = _factory.CreateClient();
+
+        var a = await (await CreateAsync(client, "key-a", "What is a satoshi?")).ReadJsonAsync();
+        var b = await (await CreateAsync(client, "key-b", "What is a satoshi?")).ReadJsonAsync();
+
+        Assert.NotEqual(a.Str("jobId"), b.Str("jobId"));
+    }
+
+    [Theory]
+    [InlineData("has space")]
+    [InlineData("tab\tinside")]
+    [InlineData("ünïcode")]
+    public async Task An_unusable_key_is_a_400(string key)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, "/api/jobs") { Content = JsonContent.Create(new { request = "hi" }) };
+        message.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+
+        var response = await _factory.CreateClient().SendAsync(message);
+
+        Assert.Contains("Idempotency-Key", await response.AssertErrorAsync(HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
+    public async Task An_overlong_key_is_a_400()
+    {
+        var response = await CreateAsync(_factory.CreateClient(), new string('k', 256), "hi");
+
+        await response.AssertErrorAsync(HttpStatusCode.BadRequest);
+    }
+
+    private static Task<HttpResponseMessage> CreateAsync(HttpClient client, string key, string request)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, "/api/jobs") { Content = JsonContent.Create(new { request }) };
+        message.Headers.Add("Idempotency-Key", key);
+        return client.SendAsync(message);
+    }
+
+    public void Dispose() => _factory.Dispose();
+}
