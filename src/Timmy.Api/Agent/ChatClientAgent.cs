@@ -9,11 +9,19 @@ namespace Timmy.Api.Agent;
 /// It owns the prompts and reads the verdict, so the flow never depends on which model answers.
 /// </summary>
 public sealed class ChatClientAgent(
-    [FromKeyedServices(AgentKeys.Eval)] IChatClient evalClient,
-    [FromKeyedServices(AgentKeys.Work)] IChatClient workClient,
-    IOptions<AgentOptions> options) : IJobAgent
+    [FromKeyedServices(AgentKeys.Eval)] IChatClient evalModel,
+    [FromKeyedServices(AgentKeys.Work)] IChatClient workModel,
+    IOptions<AgentOptions> options,
+    ILoggerFactory loggers) : IJobAgent
 {
     private readonly AgentOptions _options = options.Value;
+
+    // Microsoft.Extensions.AI's OpenTelemetry client records each call's latency, tokens and a trace span.
+    private readonly IChatClient evalClient = Instrumented(evalModel, loggers);
+    private readonly IChatClient workClient = Instrumented(workModel, loggers);
+
+    private static IChatClient Instrumented(IChatClient client, ILoggerFactory loggers) =>
+        client.AsBuilder().UseOpenTelemetry(loggers, Observability.TimmyMetrics.AgentSourceName).Build();
 
     public async Task<Evaluation> EvaluateAsync(string request, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using Timmy.Api.Agent;
 using Timmy.Api.Errors;
 using Timmy.Api.Http;
 using Timmy.Api.Jobs;
+using Timmy.Api.Observability;
 
 namespace Timmy.Api.Demo;
 
@@ -30,6 +31,7 @@ public static partial class DemoApi
         IOptions<JobOptions> jobOptions,
         ILoggerFactory loggers,
         TimeProvider clock,
+        TimmyMetrics metrics,
         CancellationToken cancellationToken)
     {
         var client = ClientKey(http.Connection.RemoteIpAddress);
@@ -49,6 +51,7 @@ public static partial class DemoApi
         WriteHeaders(http.Response, decision);
         if (!decision.Allowed)
         {
+            metrics.RateLimited();
             var retryAfter = Math.Max(1, (long)Math.Ceiling((decision.ResetAt - clock.GetUtcNow()).TotalSeconds));
             http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
             return ApiErrors.Status(StatusCodes.Status429TooManyRequests,

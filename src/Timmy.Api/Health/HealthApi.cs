@@ -1,12 +1,47 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace Timmy.Api.Health;
 
 public static class HealthApi
 {
     public sealed record HealthStatus(string Status);
 
-    /// <summary>Liveness only: answers as long as the process serves HTTP.</summary>
+    public static IServiceCollection AddTimmyReadiness(this IServiceCollection services)
+    {
+        services.AddHttpClient();
+        services.AddHealthChecks()
+            .AddCheck<DatabaseReadiness>("database", tags: ["ready"])
+            .AddCheck<LightningReadiness>("lightning", tags: ["ready"])
+            .AddCheck<AgentReadiness>("ai", tags: ["ready"]);
+        return services;
+    }
+
+    /// <summary>
+    /// <c>/api/healthz</c> is liveness only: it answers as long as the process serves HTTP.
+    /// <c>/api/readyz</c> checks the database, the Lightning backend and the AI provider: 200 or 503, with each result.
+    /// </summary>
     public static void MapHealthApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/healthz", () => TypedResults.Ok(new HealthStatus("ok"))).WithTags("health").WithName("healthCheck");
+        routes.MapHealthChecks("/api/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = WriteReadinessAsync,
+        }).WithTags("health");
+    }
+
+    private static Task WriteReadinessAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy ? "ready" : "unavailable",
+            checks = report.Entries.ToDictionary(
+                entry => entry.Key,
+                entry => new { status = entry.Value.Status.ToString().ToLowerInvariant(), detail = entry.Value.Description }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body));
     }
 }

@@ -8,6 +8,7 @@ using Timmy.Api.Errors;
 using Timmy.Api.Health;
 using Timmy.Api.Http;
 using Timmy.Api.Jobs;
+using Timmy.Api.Observability;
 using Timmy.Api.Payments;
 using Timmy.Api.Pricing;
 using Timmy.Api.Sessions;
@@ -23,6 +24,7 @@ public static class TimmyHost
     public static WebApplicationBuilder AddTimmy(this WebApplicationBuilder builder)
     {
         builder.Configuration.AddSeedEnvironmentAliases();
+        builder.AddTimmyObservability();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
         var services = builder.Services;
@@ -35,6 +37,7 @@ public static class TimmyHost
         services.AddProblemDetails();
         services.AddSingleton(TimeProvider.System);
         services.AddTrustedProxies(configuration);
+        services.AddTimmyReadiness();
 
         services.AddTimmyDatabase(configuration);
         services.AddTimmyPayments(configuration, builder.Environment);
@@ -69,6 +72,7 @@ public static class TimmyHost
         app.UseJsonErrors();
 
         app.MapHealthApi();
+        app.MapTimmyMetrics();
         app.MapJobsApi();
         app.MapSessionsApi();
         app.MapDemoApi();

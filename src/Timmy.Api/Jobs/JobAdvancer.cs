@@ -41,7 +41,7 @@ public sealed partial class JobAdvancer(
         }
 
         // Once the payment is seen, recording it must not depend on the client staying connected.
-        if (await transitions.TryMoveOnPaymentAsync(job.Id, invoice.Id, paidAt, job.State, next, CancellationToken.None))
+        if (await transitions.TryMoveOnPaymentAsync(job.Id, invoice, paidAt, job.State, next, CancellationToken.None))
         {
             workSignal.Notify();
         }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
+using Timmy.Api.Observability;
 using Timmy.Api.Payments;
 
 namespace Timmy.Api.Jobs;
@@ -20,7 +21,7 @@ public sealed record IntakeOutcome(IntakeStatus Status, Job? Job = null, string?
 /// request returns the job the first attempt created (even when the two race), and a different request under the
 /// same key is refused.
 /// </summary>
-public sealed class JobIntake(TimmyDbContext db, IPaymentBackend payments, IOptions<JobOptions> options, TimeProvider clock)
+public sealed class JobIntake(TimmyDbContext db, IPaymentBackend payments, IOptions<JobOptions> options, TimeProvider clock, TimmyMetrics metrics)
 {
     public async Task<IntakeOutcome> CreateAsync(string request, string? idempotencyKey, CancellationToken cancellationToken)
     {
@@ -83,6 +84,8 @@ public sealed class JobIntake(TimmyDbContext db, IPaymentBackend payments, IOpti
             return await ReplayAsync(idempotencyKey, requestHash, cancellationToken) ?? throw new InvalidOperationException("Idempotency key vanished");
         }
 
+        metrics.Invoiced(InvoiceKind.JobEval.ToString(), evalFee);
+        metrics.JobEntered(JobState.AwaitingEvalPayment);
         return new(IntakeStatus.Created, job);
     }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Agent;
 using Timmy.Api.Data;
+using Timmy.Api.Observability;
 using Timmy.Api.Payments;
 using Timmy.Api.Pricing;
 
@@ -20,6 +21,7 @@ public sealed partial class JobProcessor(
     WorkFeeCalculator fees,
     IOptions<JobOptions> options,
     TimeProvider clock,
+    TimmyMetrics metrics,
     ILogger<JobProcessor> logger)
 {
     public async Task ProcessAsync(Guid jobId, int attempt, CancellationToken cancellationToken)
@@ -83,6 +85,7 @@ public sealed partial class JobProcessor(
             if (moved)
             {
                 await transaction.CommitAsync(cancellationToken);
+                metrics.Invoiced(InvoiceKind.JobWork.ToString(), quote.AmountSats);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

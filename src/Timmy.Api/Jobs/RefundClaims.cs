@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
+using Timmy.Api.Observability;
 using Timmy.Api.Payments;
 using Timmy.Lightning;
 
@@ -23,7 +24,7 @@ public sealed record RefundClaimOutcome(RefundClaimStatus Status, string Message
 /// refund back to pending: nothing is lost and the client may claim again.
 /// </summary>
 public sealed partial class RefundClaims(
-    TimmyDbContext db, IPaymentBackend payments, IOptions<LightningOptions> lightning, TimeProvider clock, ILogger<RefundClaims> logger)
+    TimmyDbContext db, IPaymentBackend payments, IOptions<LightningOptions> lightning, TimeProvider clock, TimmyMetrics metrics, ILogger<RefundClaims> logger)
 {
     public async Task<RefundClaimOutcome> ClaimAsync(Guid jobId, string paymentRequest, CancellationToken cancellationToken)
     {
@@ -63,6 +64,7 @@ public sealed partial class RefundClaims(
         }
 
         await TryMoveRefundAsync(jobId, RefundState.Paying, RefundState.Paid, payment.PaymentHash, CancellationToken.None);
+        metrics.Refunded(owed);
         return new(RefundClaimStatus.Paid, $"Refund of {owed} sats sent", owed, payment.PaymentHash);
     }
 

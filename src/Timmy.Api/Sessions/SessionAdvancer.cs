@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
+using Timmy.Api.Observability;
 using Timmy.Api.Payments;
 
 namespace Timmy.Api.Sessions;
@@ -10,7 +11,7 @@ namespace Timmy.Api.Sessions;
 /// on the invoice's paid-at being set by this caller) and expires a session idle for too long.
 /// </summary>
 public sealed partial class SessionAdvancer(
-    TimmyDbContext db, IPaymentBackend payments, IOptions<SessionsOptions> options, TimeProvider clock, ILogger<SessionAdvancer> logger)
+    TimmyDbContext db, IPaymentBackend payments, IOptions<SessionsOptions> options, TimeProvider clock, TimmyMetrics metrics, ILogger<SessionAdvancer> logger)
 {
     public async Task<Session?> AdvanceAsync(Guid sessionId, CancellationToken cancellationToken)
     {
@@ -102,6 +103,7 @@ public sealed partial class SessionAdvancer(
             }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
+        metrics.Paid(invoice.Kind.ToString(), amount);
     }
 
     private async Task ExpireIfIdleAsync(Guid sessionId, CancellationToken cancellationToken)

@@ -1,0 +1,42 @@
+using System.Diagnostics.Metrics;
+using Microsoft.EntityFrameworkCore;
+using Timmy.Api.Data;
+using Timmy.Api.Jobs;
+
+namespace Timmy.Api.Observability;
+
+/// <summary>
+/// Jobs by state, counted in the database every few seconds by a background loop, because a gauge's callback
+/// runs on the scrape and must not query. Across instances every instance reports the same shared totals.
+/// </summary>
+public sealed partial class JobStateCounts(IServiceScopeFactory scopes, ILogger<JobStateCounts> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+    private volatile IReadOnlyDictionary<JobState, int> _counts = new Dictionary<JobState, int>();
+
+    public IEnumerable<Measurement<int>> Observe() =>
+        Enum.GetValues<JobState>().Select(state =>
+            new Measurement<int>(_counts.GetValueOrDefault(state), new KeyValuePair<string, object?>("state", state.ToWireName())));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
+                _counts = await db.Jobs.GroupBy(j => j.State).ToDictionaryAsync(g => g.Key, g => g.Count(), stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogCountFailed(ex);
+            }
+
+            await Task.Delay(Interval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Could not count jobs by state")]
+    private partial void LogCountFailed(Exception ex);
+}

@@ -1,0 +1,58 @@
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Timmy.Api.Observability;
+
+public static class ObservabilitySetup
+{
+    /// <summary>
+    /// Metrics in Prometheus format at <c>/metrics</c>; traces of requests, outbound calls, job work and model calls,
+    /// exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; JSON console logs in Production.
+    /// </summary>
+    public static WebApplicationBuilder AddTimmyObservability(this WebApplicationBuilder builder)
+    {
+        if (builder.Environment.IsProduction())
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
+        }
+
+        builder.Services.AddSingleton<JobStateCounts>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<JobStateCounts>());
+        builder.Services.AddSingleton<TimmyMetrics>();
+
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("timmy"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(TimmyMetrics.MeterName, TimmyMetrics.AgentSourceName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddPrometheusExporter();
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(TimmyMetrics.MeterName, TimmyMetrics.AgentSourceName)
+                    .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = http => http.Request.Path != "/metrics")
+                    .AddHttpClientInstrumentation();
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+        return builder;
+    }
+
+    public static WebApplication MapTimmyMetrics(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+}
