@@ -5,6 +5,7 @@ using Timmy.Api.Agent;
 using Timmy.Api.Errors;
 using Timmy.Api.Http;
 using Timmy.Api.Jobs;
+using Timmy.Api.Web.OpenApi;
 
 namespace Timmy.Api.Demo;
 
@@ -20,7 +21,11 @@ public static partial class DemoApi
 
     public static void MapDemoApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/demo", RunDemoAsync).WithTags("demo").WithName("runDemo");
+        routes.MapGet("/api/demo", RunDemoAsync).WithTags("demo").WithName("runDemo")
+            .WithQueryParameter("request", "What to ask the work model")
+            .Produces<DemoResponse>()
+            .ProducesErrors(400, 429, 500)
+            .WithRateLimitHeaders();
     }
 
     private static async Task<IResult> RunDemoAsync(

@@ -10,6 +10,7 @@ using Timmy.Api.Jobs;
 using Timmy.Api.Payments;
 using Timmy.Api.Pricing;
 using Timmy.Api.Sessions;
+using Timmy.Api.Web;
 
 namespace Timmy.Api.Hosting;
 
@@ -45,6 +46,7 @@ public static class TimmyHost
         services.AddScoped<JobTransitions>();
         services.AddScoped<JobAdvancer>();
         services.AddScoped<RefundClaims>();
+        services.Configure<JobEventsOptions>(configuration.GetSection(JobEventsOptions.Section));
 
         services.Configure<SessionsOptions>(configuration.GetSection(SessionsOptions.Section));
         services.AddSingleton<MacaroonRootKey>();
@@ -53,6 +55,7 @@ public static class TimmyHost
         services.AddScoped<SessionAdvancer>();
         services.AddScoped<SessionRequestRunner>();
         services.AddSingleton<IDemoRateLimiter, InMemoryDemoRateLimiter>();
+        services.AddTimmyWeb();
         return builder;
     }
 
@@ -60,12 +63,14 @@ public static class TimmyHost
     {
         app.UseTrustedProxies(app.Configuration);
         app.UseJsonErrors();
+        app.UseTimmyWeb();
 
         app.MapHealthApi();
         app.MapJobsApi();
+        app.MapJobEventsApi();
         app.MapSessionsApi();
         app.MapDemoApi();
-        if (!app.Environment.IsProduction() && app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LightningOptions>>().Value.IsStub)
+        if (DevPaymentsApi.IsAvailable(app.Environment, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LightningOptions>>().Value))
         {
             app.MapDevPaymentsApi();
         }
