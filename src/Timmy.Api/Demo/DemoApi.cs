@@ -21,7 +21,7 @@ public static partial class DemoApi
 
     public static void MapDemoApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/demo", RunDemoAsync).WithTags("demo").WithName("runDemo")
+        routes.MapGet("/api/demo", RunDemoAsync).WithTags("demo").WithName("runDemo").WithSummary("Free demo (rate-limited)")
             .WithQueryParameter("request", "What to ask the work model")
             .Produces<DemoResponse>()
             .ProducesErrors(400, 429, 500)

@@ -17,7 +17,7 @@ public static class DevPaymentsApi
     public static void MapDevPaymentsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGroup("/api/dev").WithTags("dev")
-            .MapPost("/stub/pay/{paymentHash}", PayAsync).WithName("stubPay");
+            .MapPost("/stub/pay/{paymentHash}", PayAsync).WithName("stubPay").WithSummary("Settle a stub invoice (simulated payment)");
     }
 
     private static async Task<Results<Ok<StubPayResponse>, BadRequest<ApiError>, NotFound<ApiError>>> PayAsync(

@@ -16,11 +16,11 @@ public static class JobsApi
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/jobs").WithTags("jobs");
-        group.MapPost("/", CreateJobAsync).WithName("createJob")
+        group.MapPost("/", CreateJobAsync).WithName("createJob").WithSummary("Create a new agent job")
             .WithJsonRequestBody<CreateJobRequest>().ProducesErrors(500, 503);
-        group.MapGet("/{id}", GetJobAsync).WithName("getJob")
+        group.MapGet("/{id}", GetJobAsync).WithName("getJob").WithSummary("Get job status")
             .ProducesErrors(500);
-        group.MapPost("/{id}/refund", ClaimRefundAsync).WithName("claimRefund")
+        group.MapPost("/{id}/refund", ClaimRefundAsync).WithName("claimRefund").WithSummary("Claim a refund for overpayment")
             .WithJsonRequestBody<ClaimRefundRequest>().ProducesErrors(500);
         return group;
     }

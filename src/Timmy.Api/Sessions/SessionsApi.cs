@@ -19,15 +19,15 @@ public static class SessionsApi
     public static void MapSessionsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/sessions").WithTags("sessions");
-        group.MapPost("/", CreateSessionAsync).WithName("createSession")
+        group.MapPost("/", CreateSessionAsync).WithName("createSession").WithSummary("Create a pre-funded session")
             .WithJsonRequestBody<CreateSessionRequest>()
             .ProducesErrors(500, 503);
-        group.MapGet("/{id}", GetSessionAsync).WithName("getSession");
-        group.MapPost("/{id}/request", SubmitRequestAsync).WithName("submitSessionRequest")
+        group.MapGet("/{id}", GetSessionAsync).WithName("getSession").WithSummary("Get session status");
+        group.MapPost("/{id}/request", SubmitRequestAsync).WithName("submitSessionRequest").WithSummary("Submit a request against a session balance")
             .WithJsonRequestBody<SessionRequestBody>().RequiresMacaroon()
             .Produces<SessionRequestResponse>()
             .ProducesErrors(400, 401, 402, 404, 409, 410);
-        group.MapPost("/{id}/topup", TopupAsync).WithName("topupSession")
+        group.MapPost("/{id}/topup", TopupAsync).WithName("topupSession").WithSummary("Add sats to a session")
             .WithJsonRequestBody<CreateSessionRequest>().RequiresMacaroon()
             .Produces<TopupSessionResponse>()
             .ProducesErrors(400, 401, 404, 409, 503);

@@ -26,6 +26,8 @@ public static class ApiDocs
             .WithTitle("Timmy API")
             .WithOpenApiRoutePattern(DocumentPath)
             .DisableDefaultFonts()
+            .HideDeveloperTools()
+            .DisableAgent()
             .DisableTelemetry());
     }
 

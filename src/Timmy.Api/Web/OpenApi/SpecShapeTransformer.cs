@@ -22,6 +22,8 @@ public sealed class SpecShapeTransformer : IOpenApiDocumentTransformer
         ["dev"] = "Simulated payments (stub backend, outside Production only)",
     };
 
+    private static readonly List<string> TagOrder = [.. TagDescriptions.Keys];
+
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         // The spec's title is what generated clients are named after; keep it.
@@ -34,10 +36,16 @@ public sealed class SpecShapeTransformer : IOpenApiDocumentTransformer
         document.Servers = [new OpenApiServer { Url = BasePath, Description = "Base API path" }];
         document.Paths = RelativeToBase(document.Paths);
 
-        foreach (var tag in document.Tags ?? Enumerable.Empty<OpenApiTag>())
+        // The spec's tags first, in its order; then ours.
+        var tags = (document.Tags ?? Enumerable.Empty<OpenApiTag>())
+            .OrderBy(tag => TagOrder.IndexOf(tag.Name ?? "") is var index and >= 0 ? index : int.MaxValue)
+            .ToList();
+        foreach (var tag in tags)
         {
             tag.Description ??= TagDescriptions.GetValueOrDefault(tag.Name ?? "");
         }
+
+        document.Tags = new HashSet<OpenApiTag>(tags);
 
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
