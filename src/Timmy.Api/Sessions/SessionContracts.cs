@@ -29,9 +29,18 @@ public sealed record SessionStatusResponse(
 
 public sealed record SessionCostBreakdown(long EvalSats, long WorkSats, long TotalSats, decimal BtcPriceUsd);
 
+/// <summary>How a session request ended, as clients see it (a request still running is never answered).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SessionRequestState>))]
+public enum SessionRequestState
+{
+    [JsonStringEnumMemberName("complete")] Complete,
+    [JsonStringEnumMemberName("rejected")] Rejected,
+    [JsonStringEnumMemberName("failed")] Failed,
+}
+
 public sealed record SessionRequestResponse(
     string RequestId,
-    string State,
+    SessionRequestState State,
     string? Result,
     string? Reason,
     string? ErrorMessage,

@@ -129,7 +129,12 @@ public static class SessionsApi
         var record = run.Request;
         return TypedResults.Ok(new SessionRequestResponse(
             record.Id.ToString(),
-            record.Outcome.ToString().ToLowerInvariant(),
+            record.Outcome switch
+            {
+                SessionRequestOutcome.Complete => SessionRequestState.Complete,
+                SessionRequestOutcome.Rejected => SessionRequestState.Rejected,
+                _ => SessionRequestState.Failed,
+            },
             record.Result,
             record.Reason,
             record.ErrorMessage,

@@ -3,7 +3,7 @@
 import { call } from './api.js';
 import { clearInvoice, showInvoice } from './invoice.js';
 import { isFinal, watchJob } from './job-watch.js';
-import { $, busy, fillFacts, sats, setText, show, usd } from './ui.js';
+import { $, busy, fillFacts, onSubmit, sats, setText, show, usd } from './ui.js';
 
 const STEPS = ['awaiting_eval_payment', 'evaluating', 'awaiting_work_payment', 'executing', 'complete'];
 
@@ -22,19 +22,11 @@ export function setUpAsk(config) {
   let stopWatching = () => {};
   setText($('eval-fee'), `(${sats(config.evalFeeSats)} to start)`);
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    setText($('ask-error'), '');
-    await busy(form, async () => {
-      try {
-        const { data } = await call('/api/jobs', { method: 'POST', body: { request: $('ask-request').value } });
-        stopWatching();
-        startJob(data, config);
-        stopWatching = watchJob(data.jobId, (job) => renderJob(job, config));
-      } catch (error) {
-        setText($('ask-error'), error.message);
-      }
-    });
+  onSubmit(form, $('ask-error'), async () => {
+    const { data } = await call('/api/jobs', { method: 'POST', body: { request: $('ask-request').value } });
+    stopWatching();
+    startJob(data, config);
+    stopWatching = watchJob(data.jobId, (job) => renderJob(job, config));
   });
 
   $('ask-again').addEventListener('click', () => {

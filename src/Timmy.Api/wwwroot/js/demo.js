@@ -1,24 +1,19 @@
 // "Try it free": the rate-limited demo. The remaining count comes from the X-RateLimit-* headers.
 import { call } from './api.js';
-import { $, busy, setText } from './ui.js';
+import { $, onSubmit, setText } from './ui.js';
 
 export function setUpDemo(config) {
-  const form = $('demo-form');
   setText($('demo-remaining'), `${config.demoRequestsPerWindow} free requests per hour.`);
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    setText($('demo-error'), '');
-    await busy(form, async () => {
-      try {
-        const { data, headers } = await call(`/api/demo?request=${encodeURIComponent($('demo-request').value)}`);
-        setText($('demo-result'), data.result);
-        showRemaining(headers);
-      } catch (error) {
-        setText($('demo-error'), error.message);
-        showRemaining(error.headers);
-      }
-    });
+  onSubmit($('demo-form'), $('demo-error'), async () => {
+    try {
+      const { data, headers } = await call(`/api/demo?request=${encodeURIComponent($('demo-request').value)}`);
+      setText($('demo-result'), data.result);
+      showRemaining(headers);
+    } catch (error) {
+      showRemaining(error.headers); // a 429 still says when the window resets
+      throw error;
+    }
   });
 }
 

@@ -2,7 +2,7 @@
 // The session id and its macaroon are kept in localStorage so a reload picks the session up again.
 import { call } from './api.js';
 import { clearInvoice, showInvoice } from './invoice.js';
-import { $, busy, sats, setText, show } from './ui.js';
+import { $, onSubmit, sats, setText, show } from './ui.js';
 
 const STORAGE_KEY = 'timmy.session';
 const POLL_MS = 1500;
@@ -75,49 +75,30 @@ export function setUpSession(config) {
     refresh();
   }
 
-  $('session-create').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    error('');
-    await busy(event.currentTarget, async () => {
-      try {
-        const { data } = await call('/api/sessions', { method: 'POST', body: { amount_sats: Number($('session-amount').value) } });
-        save({ sessionId: data.sessionId, macaroon: null });
-        await refresh();
-      } catch (failure) {
-        error(failure.message);
-      }
-    });
+  onSubmit($('session-create'), $('session-error'), async () => {
+    const { data } = await call('/api/sessions', { method: 'POST', body: { amount_sats: Number($('session-amount').value) } });
+    save({ sessionId: data.sessionId, macaroon: null });
+    await refresh();
   });
 
-  $('session-request-form').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    error('');
-    await busy(event.currentTarget, async () => {
-      const { sessionId, macaroon } = load();
-      try {
-        const { data } = await call(`/api/sessions/${sessionId}/request`, {
-          method: 'POST', body: { request: $('session-request').value }, macaroon,
-        });
-        showAnswer(data);
-      } catch (failure) {
-        error(failure.message);
-      }
+  // Either way the balance or state may have changed, so the session is fetched again afterwards.
+  onSubmit($('session-request-form'), $('session-error'), async () => {
+    const { sessionId, macaroon } = load();
+    try {
+      const { data } = await call(`/api/sessions/${sessionId}/request`, { method: 'POST', body: { request: $('session-request').value }, macaroon });
+      showAnswer(data);
+    } finally {
       await refresh();
-    });
+    }
   });
 
-  $('session-topup-form').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    error('');
-    await busy(event.currentTarget, async () => {
-      const { sessionId, macaroon } = load();
-      try {
-        await call(`/api/sessions/${sessionId}/topup`, { method: 'POST', body: { amount_sats: Number($('topup-amount').value) }, macaroon });
-      } catch (failure) {
-        error(failure.message);
-      }
+  onSubmit($('session-topup-form'), $('session-error'), async () => {
+    const { sessionId, macaroon } = load();
+    try {
+      await call(`/api/sessions/${sessionId}/topup`, { method: 'POST', body: { amount_sats: Number($('topup-amount').value) }, macaroon });
+    } finally {
       await refresh();
-    });
+    }
   });
 
   $('session-forget').addEventListener('click', forget);

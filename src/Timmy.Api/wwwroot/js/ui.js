@@ -40,5 +40,23 @@ export async function busy(form, action) {
   }
 }
 
+/**
+ * Handles a form's submit: clears `errorElement`, runs `action` with the buttons disabled, and shows the
+ * message of anything it throws in `errorElement`.
+ */
+export function onSubmit(form, errorElement, action) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    setText(errorElement, '');
+    await busy(form, async () => {
+      try {
+        await action();
+      } catch (error) {
+        setText(errorElement, error.message);
+      }
+    });
+  });
+}
+
 export const sats = (amount) => `${Number(amount).toLocaleString('en')} sats`;
 export const usd = (amount) => `$${Number(amount).toFixed(6).replace(/0{1,4}$/, '')}`;
