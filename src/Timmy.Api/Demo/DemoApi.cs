@@ -6,6 +6,7 @@ using Timmy.Api.Errors;
 using Timmy.Api.Http;
 using Timmy.Api.Jobs;
 using Timmy.Api.Observability;
+using Timmy.Api.Web.OpenApi;
 
 namespace Timmy.Api.Demo;
 
@@ -21,7 +22,11 @@ public static partial class DemoApi
 
     public static void MapDemoApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/demo", RunDemoAsync).WithTags("demo").WithName("runDemo");
+        routes.MapGet("/api/demo", RunDemoAsync).WithTags("demo").WithName("runDemo").WithSummary("Free demo (rate-limited)")
+            .WithQueryParameter("request", "What to ask the work model")
+            .Produces<DemoResponse>()
+            .ProducesErrors(400, 429, 500)
+            .WithRateLimitHeaders();
     }
 
     private static async Task<IResult> RunDemoAsync(

@@ -10,10 +10,14 @@ public static class DevPaymentsApi
 {
     public sealed record StubPayResponse(bool Ok, string PaymentHash);
 
+    /// <summary>Simulated payments exist only on the stub backend and never in Production.</summary>
+    public static bool IsAvailable(IHostEnvironment environment, LightningOptions lightning) =>
+        !environment.IsProduction() && lightning.IsStub;
+
     public static void MapDevPaymentsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGroup("/api/dev").WithTags("dev")
-            .MapPost("/stub/pay/{paymentHash}", PayAsync).WithName("stubPay");
+            .MapPost("/stub/pay/{paymentHash}", PayAsync).WithName("stubPay").WithSummary("Settle a stub invoice (simulated payment)");
     }
 
     private static async Task<Results<Ok<StubPayResponse>, BadRequest<ApiError>, NotFound<ApiError>>> PayAsync(

@@ -24,7 +24,7 @@ public static class HealthApi
     /// </summary>
     public static void MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/healthz", () => TypedResults.Ok(new HealthStatus("ok"))).WithTags("health").WithName("healthCheck");
+        routes.MapGet("/api/healthz", () => TypedResults.Ok(new HealthStatus("ok"))).WithTags("health").WithName("healthCheck").WithSummary("Health check");
         routes.MapHealthChecks("/api/readyz", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("ready"),

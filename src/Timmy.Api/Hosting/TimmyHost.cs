@@ -12,6 +12,7 @@ using Timmy.Api.Observability;
 using Timmy.Api.Payments;
 using Timmy.Api.Pricing;
 using Timmy.Api.Sessions;
+using Timmy.Api.Web;
 
 namespace Timmy.Api.Hosting;
 
@@ -55,6 +56,7 @@ public static class TimmyHost
         services.AddSingleton<JobWorkSignal>();
         services.AddHostedService<JobWorker>();
         services.AddScoped<RefundClaims>();
+        services.Configure<JobEventsOptions>(configuration.GetSection(JobEventsOptions.Section));
 
         services.Configure<SessionsOptions>(configuration.GetSection(SessionsOptions.Section));
         services.AddSingleton<MacaroonRootKey>();
@@ -63,6 +65,7 @@ public static class TimmyHost
         services.AddScoped<SessionAdvancer>();
         services.AddScoped<SessionRequestRunner>();
         services.AddTimmyDemo(configuration);
+        services.AddTimmyWeb();
         return builder;
     }
 
@@ -70,14 +73,16 @@ public static class TimmyHost
     {
         app.UseTrustedProxies(app.Configuration);
         app.UseJsonErrors();
+        app.UseTimmyWeb();
 
         app.MapHealthApi();
         app.MapTimmyMetrics();
         app.MapJobsApi();
+        app.MapJobEventsApi();
         app.MapSessionsApi();
         app.MapDemoApi();
         app.MapChatApi();
-        if (!app.Environment.IsProduction() && app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LightningOptions>>().Value.IsStub)
+        if (DevPaymentsApi.IsAvailable(app.Environment, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LightningOptions>>().Value))
         {
             app.MapDevPaymentsApi();
         }

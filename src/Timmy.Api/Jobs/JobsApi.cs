@@ -4,6 +4,7 @@ using Timmy.Api.Data;
 using Timmy.Api.Errors;
 using Timmy.Api.Http;
 using Timmy.Api.Payments;
+using Timmy.Api.Web.OpenApi;
 
 namespace Timmy.Api.Jobs;
 
@@ -15,9 +16,12 @@ public static class JobsApi
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/jobs").WithTags("jobs");
-        group.MapPost("/", CreateJobAsync).WithName("createJob");
-        group.MapGet("/{id}", GetJobAsync).WithName("getJob");
-        group.MapPost("/{id}/refund", ClaimRefundAsync).WithName("claimRefund");
+        group.MapPost("/", CreateJobAsync).WithName("createJob").WithSummary("Create a new agent job")
+            .WithJsonRequestBody<CreateJobRequest>().ProducesErrors(500, 503);
+        group.MapGet("/{id}", GetJobAsync).WithName("getJob").WithSummary("Get job status")
+            .ProducesErrors(500);
+        group.MapPost("/{id}/refund", ClaimRefundAsync).WithName("claimRefund").WithSummary("Claim a refund for overpayment")
+            .WithJsonRequestBody<ClaimRefundRequest>().ProducesErrors(500);
         return group;
     }
 

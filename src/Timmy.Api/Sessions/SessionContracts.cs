@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Timmy.Api.Payments;
 
 namespace Timmy.Api.Sessions;
@@ -7,6 +8,12 @@ public sealed record SessionInvoiceInfo(string PaymentRequest, long AmountSats, 
     public static SessionInvoiceInfo From(Invoice invoice, bool showPaymentHash) =>
         new(invoice.PaymentRequest, invoice.AmountSats, showPaymentHash ? invoice.PaymentHash : null);
 }
+
+/// <summary>The deposit or top-up body. Read by hand (see SessionsApi); the record documents it.</summary>
+public sealed record CreateSessionRequest([property: JsonPropertyName("amount_sats")] long AmountSats);
+
+/// <summary>The body of a session request. Read by hand (see SessionsApi); the record documents it.</summary>
+public sealed record SessionRequestBody(string Request);
 
 public sealed record CreateSessionResponse(string SessionId, SessionState State, SessionInvoiceInfo Invoice);
 
@@ -22,9 +29,18 @@ public sealed record SessionStatusResponse(
 
 public sealed record SessionCostBreakdown(long EvalSats, long WorkSats, long TotalSats, decimal BtcPriceUsd);
 
+/// <summary>How a session request ended, as clients see it (a request still running is never answered).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SessionRequestState>))]
+public enum SessionRequestState
+{
+    [JsonStringEnumMemberName("complete")] Complete,
+    [JsonStringEnumMemberName("rejected")] Rejected,
+    [JsonStringEnumMemberName("failed")] Failed,
+}
+
 public sealed record SessionRequestResponse(
     string RequestId,
-    string State,
+    SessionRequestState State,
     string? Result,
     string? Reason,
     string? ErrorMessage,

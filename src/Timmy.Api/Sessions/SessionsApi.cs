@@ -7,6 +7,7 @@ using Timmy.Api.Errors;
 using Timmy.Api.Http;
 using Timmy.Api.Jobs;
 using Timmy.Api.Payments;
+using Timmy.Api.Web.OpenApi;
 
 namespace Timmy.Api.Sessions;
 
@@ -18,10 +19,18 @@ public static class SessionsApi
     public static void MapSessionsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/sessions").WithTags("sessions");
-        group.MapPost("/", CreateSessionAsync).WithName("createSession");
-        group.MapGet("/{id}", GetSessionAsync).WithName("getSession");
-        group.MapPost("/{id}/request", SubmitRequestAsync).WithName("submitSessionRequest");
-        group.MapPost("/{id}/topup", TopupAsync).WithName("topupSession");
+        group.MapPost("/", CreateSessionAsync).WithName("createSession").WithSummary("Create a pre-funded session")
+            .WithJsonRequestBody<CreateSessionRequest>()
+            .ProducesErrors(500, 503);
+        group.MapGet("/{id}", GetSessionAsync).WithName("getSession").WithSummary("Get session status");
+        group.MapPost("/{id}/request", SubmitRequestAsync).WithName("submitSessionRequest").WithSummary("Submit a request against a session balance")
+            .WithJsonRequestBody<SessionRequestBody>().RequiresMacaroon()
+            .Produces<SessionRequestResponse>()
+            .ProducesErrors(400, 401, 402, 404, 409, 410);
+        group.MapPost("/{id}/topup", TopupAsync).WithName("topupSession").WithSummary("Add sats to a session")
+            .WithJsonRequestBody<CreateSessionRequest>().RequiresMacaroon()
+            .Produces<TopupSessionResponse>()
+            .ProducesErrors(400, 401, 404, 409, 503);
     }
 
     private static async Task<Results<Created<CreateSessionResponse>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> CreateSessionAsync(
@@ -120,7 +129,12 @@ public static class SessionsApi
         var record = run.Request;
         return TypedResults.Ok(new SessionRequestResponse(
             record.Id.ToString(),
-            record.Outcome.ToString().ToLowerInvariant(),
+            record.Outcome switch
+            {
+                SessionRequestOutcome.Complete => SessionRequestState.Complete,
+                SessionRequestOutcome.Rejected => SessionRequestState.Rejected,
+                _ => SessionRequestState.Failed,
+            },
             record.Result,
             record.Reason,
             record.ErrorMessage,

@@ -1,0 +1,83 @@
+using Microsoft.OpenApi;
+using Timmy.Api.Errors;
+
+namespace Timmy.Api.Web.OpenApi;
+
+/// <summary>
+/// OpenAPI metadata for handlers that read their input by hand. These only describe the endpoint: unlike
+/// <c>.Accepts&lt;T&gt;()</c>, nothing here takes part in routing, so a wrong Content-Type still gets the handler's 400.
+/// </summary>
+public static class OpenApiConventions
+{
+    public const string MacaroonScheme = "sessionMacaroon";
+
+    /// <summary>Documents a required JSON body of type <typeparamref name="T"/>, as a component named after the type.</summary>
+    public static RouteHandlerBuilder WithJsonRequestBody<T>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            var name = typeof(T).Name;
+            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken);
+            context.Document!.AddComponent(name, schema);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = new OpenApiSchemaReference(name, context.Document) },
+                },
+            };
+        });
+
+    /// <summary>Documents a required string query parameter that the handler reads itself.</summary>
+    public static RouteHandlerBuilder WithQueryParameter(this RouteHandlerBuilder builder, string name, string description) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = name,
+                In = ParameterLocation.Query,
+                Required = true,
+                Description = description,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Declares JSON error responses (<c>{"error": "..."}</c>) with these status codes.</summary>
+    public static RouteHandlerBuilder ProducesErrors(this RouteHandlerBuilder builder, params int[] statusCodes)
+    {
+        foreach (var status in statusCodes)
+        {
+            builder.Produces<ApiError>(status);
+        }
+
+        return builder;
+    }
+
+    /// <summary>Marks the endpoint as needing <c>Authorization: Bearer &lt;macaroon&gt;</c>.</summary>
+    public static RouteHandlerBuilder RequiresMacaroon(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer((operation, context, _) =>
+        {
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(MacaroonScheme, context.Document)] = [] }];
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Adds the X-RateLimit-* headers to every documented response.</summary>
+    public static RouteHandlerBuilder WithRateLimitHeaders(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            foreach (var response in (operation.Responses ?? []).Values.OfType<OpenApiResponse>())
+            {
+                response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                response.Headers["X-RateLimit-Limit"] = IntegerHeader("Requests allowed per window");
+                response.Headers["X-RateLimit-Remaining"] = IntegerHeader("Requests remaining in the current window");
+                response.Headers["X-RateLimit-Reset"] = IntegerHeader("Unix epoch seconds when the window resets");
+            }
+
+            return Task.CompletedTask;
+        });
+
+    private static OpenApiHeader IntegerHeader(string description) =>
+        new() { Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } };
+}
