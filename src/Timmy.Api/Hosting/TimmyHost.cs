@@ -26,7 +26,12 @@ public static class TimmyHost
     {
         builder.Configuration.AddSeedEnvironmentAliases();
         builder.AddTimmyObservability();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = HeaderLimits.KestrelMaxHeaderBytes;
+            kestrel.Limits.MaxRequestLineSize = HeaderLimits.KestrelMaxRequestLineBytes;
+        });
 
         var services = builder.Services;
         var configuration = builder.Configuration;
@@ -73,6 +78,7 @@ public static class TimmyHost
     {
         app.UseTrustedProxies(app.Configuration);
         app.UseJsonErrors();
+        app.UseHeaderLimits();
         app.UseTimmyWeb();
 
         app.MapHealthApi();

@@ -33,5 +33,16 @@ public sealed class HealthTests : IDisposable
         await response.AssertErrorAsync(HttpStatusCode.MethodNotAllowed);
     }
 
+    [Fact]
+    public async Task Oversized_headers_are_a_json_431()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/healthz");
+        request.Headers.Add("X-Padding", new string('x', 20_000));
+
+        var response = await _factory.CreateClient().SendAsync(request);
+
+        Assert.Contains("headers too large", await response.AssertErrorAsync(HttpStatusCode.RequestHeaderFieldsTooLarge));
+    }
+
     public void Dispose() => _factory.Dispose();
 }
