@@ -68,6 +68,7 @@ public static class TimmyHost
         services.AddSingleton<SessionMacaroons>();
         services.AddSingleton<SessionCosts>();
         services.AddScoped<SessionAdvancer>();
+        services.AddScoped<SessionReservations>();
         services.AddScoped<SessionRequestRunner>();
         services.AddTimmyDemo(configuration);
         services.AddTimmyWeb();

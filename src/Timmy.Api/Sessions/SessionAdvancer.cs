@@ -11,7 +11,13 @@ namespace Timmy.Api.Sessions;
 /// on the invoice's paid-at being set by this caller) and expires a session idle for too long.
 /// </summary>
 public sealed partial class SessionAdvancer(
-    TimmyDbContext db, IPaymentBackend payments, IOptions<SessionsOptions> options, TimeProvider clock, TimmyMetrics metrics, ILogger<SessionAdvancer> logger)
+    TimmyDbContext db,
+    IPaymentBackend payments,
+    SessionReservations reservations,
+    IOptions<SessionsOptions> options,
+    TimeProvider clock,
+    TimmyMetrics metrics,
+    ILogger<SessionAdvancer> logger)
 {
     public async Task<Session?> AdvanceAsync(Guid sessionId, CancellationToken cancellationToken)
     {
@@ -32,6 +38,7 @@ public sealed partial class SessionAdvancer(
             await CreditAsync(session.Id, topup, topupPaidAt, LedgerEntryKind.Topup, cancellationToken);
         }
 
+        await reservations.ReleaseAbandonedAsync(sessionId, cancellationToken);
         await ExpireIfIdleAsync(sessionId, cancellationToken);
         return await LoadAsync(sessionId, cancellationToken);
     }

@@ -110,21 +110,45 @@ public sealed partial class SessionRequestRunner(
         var released = reserved - debited;
         var now = clock.GetUtcNow();
         var minimum = options.Value.MinimumBalanceSats;
-        record.SettledAt = now;
+        db.Entry(record).State = EntityState.Detached;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        AddDebit(record, LedgerEntryKind.EvalDebit, record.EvalSats, now);
-        AddDebit(record, LedgerEntryKind.WorkDebit, record.WorkSats, now);
-        await db.SaveChangesAsync(cancellationToken);
-        await db.Sessions
-            .Where(s => s.Id == record.SessionId)
+        // Settle only a reservation still held: one released as abandoned (see SessionReservations) is not charged twice.
+        var settled = await db.SessionRequests
+            .Where(r => r.Id == record.Id && r.Outcome == SessionRequestOutcome.Running)
             .ExecuteUpdateAsync(set => set
-                .SetProperty(s => s.ReservedSats, s => s.ReservedSats - reserved)
-                .SetProperty(s => s.BalanceSats, s => s.BalanceSats + released)
-                .SetProperty(s => s.LastActivityAt, now)
-                .SetProperty(s => s.State, s =>
-                    s.State == SessionState.Active && s.BalanceSats + released < minimum ? SessionState.Paused : s.State),
-                cancellationToken);
+                .SetProperty(r => r.Outcome, record.Outcome)
+                .SetProperty(r => r.Result, record.Result)
+                .SetProperty(r => r.Reason, record.Reason)
+                .SetProperty(r => r.ErrorMessage, record.ErrorMessage)
+                .SetProperty(r => r.EvalInputTokens, record.EvalInputTokens)
+                .SetProperty(r => r.EvalOutputTokens, record.EvalOutputTokens)
+                .SetProperty(r => r.WorkInputTokens, record.WorkInputTokens)
+                .SetProperty(r => r.WorkOutputTokens, record.WorkOutputTokens)
+                .SetProperty(r => r.EvalSats, record.EvalSats)
+                .SetProperty(r => r.WorkSats, record.WorkSats)
+                .SetProperty(r => r.SettledAt, now), cancellationToken) == 1;
+        if (settled)
+        {
+            AddDebit(record, LedgerEntryKind.EvalDebit, record.EvalSats, now);
+            AddDebit(record, LedgerEntryKind.WorkDebit, record.WorkSats, now);
+            await db.SaveChangesAsync(cancellationToken);
+            await db.Sessions
+                .Where(s => s.Id == record.SessionId)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(s => s.ReservedSats, s => s.ReservedSats - reserved)
+                    .SetProperty(s => s.BalanceSats, s => s.BalanceSats + released)
+                    .SetProperty(s => s.LastActivityAt, now)
+                    .SetProperty(s => s.State, s =>
+                        s.State == SessionState.Active && s.BalanceSats + released < minimum ? SessionState.Paused : s.State),
+                    cancellationToken);
+        }
+        else
+        {
+            record.EvalSats = 0;
+            record.WorkSats = 0;
+        }
+
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return await db.Sessions.Where(s => s.Id == record.SessionId).Select(s => s.BalanceSats).SingleAsync(cancellationToken);

@@ -13,6 +13,9 @@ public sealed class SessionsOptions
 
     public int IdleExpiryHours { get; set; } = 24;
 
+    /// <summary>A request still unsettled after this long was interrupted (a crash); its reservation is given back.</summary>
+    public int ReservationTimeoutSeconds { get; set; } = 900;
+
     /// <summary>Hex or base64 root key for session macaroons. Empty: generated once and kept in the database.</summary>
     public string? MacaroonRootKey { get; set; }
 

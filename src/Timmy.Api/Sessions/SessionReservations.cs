@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Timmy.Api.Data;
+
+namespace Timmy.Api.Sessions;
+
+/// <summary>
+/// Gives back reservations whose request never settled (the process died mid-request): after
+/// <see cref="SessionsOptions.ReservationTimeoutSeconds"/> the request is marked failed, uncharged, and its
+/// reserved sats return to the balance. The conditional update on the request makes this happen once.
+/// </summary>
+public sealed class SessionReservations(TimmyDbContext db, IOptions<SessionsOptions> options, TimeProvider clock)
+{
+    public async Task ReleaseAbandonedAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var cutoff = now - TimeSpan.FromSeconds(options.Value.ReservationTimeoutSeconds);
+        var abandoned = await db.SessionRequests.AsNoTracking()
+            .Where(r => r.SessionId == sessionId && r.Outcome == SessionRequestOutcome.Running && r.CreatedAt <= cutoff)
+            .Select(r => new { r.Id, r.ReservedSats })
+            .ToListAsync(cancellationToken);
+
+        foreach (var request in abandoned)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var released = await db.SessionRequests
+                .Where(r => r.Id == request.Id && r.Outcome == SessionRequestOutcome.Running)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(r => r.Outcome, SessionRequestOutcome.Failed)
+                    .SetProperty(r => r.ErrorMessage, "Interrupted before it finished; nothing was charged")
+                    .SetProperty(r => r.SettledAt, now), cancellationToken) == 1;
+            if (released)
+            {
+                await db.Sessions
+                    .Where(s => s.Id == sessionId)
+                    .ExecuteUpdateAsync(set => set
+                        .SetProperty(s => s.ReservedSats, s => s.ReservedSats - request.ReservedSats)
+                        .SetProperty(s => s.BalanceSats, s => s.BalanceSats + request.ReservedSats), cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+}
