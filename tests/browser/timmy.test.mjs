@@ -47,7 +47,12 @@ test('the paid flow, by clicking, on a phone-width screen', async () => {
   await ask(page, 'Explain the Lightning Network in two sentences');
   const qr = page.getByRole('img', { name: /QR code of the eval invoice/ });
   await qr.waitFor();
-  assert.ok(await qr.evaluate((image) => image.complete && image.naturalWidth > 0), 'the QR code image loaded');
+  // The SVG is fetched after the element appears; wait for it to finish loading (or fail) before judging it.
+  await qr.evaluate((image) => image.complete || new Promise((done) => {
+    image.addEventListener('load', done, { once: true });
+    image.addEventListener('error', done, { once: true });
+  }));
+  assert.ok(await qr.evaluate((image) => image.naturalWidth > 0), 'the QR code image loaded');
   assert.match(await page.getByRole('textbox', { name: 'Invoice', exact: true }).inputValue(), /^lnbcrt/);
   await screenshot(page, 'phone-1-eval-invoice');
 

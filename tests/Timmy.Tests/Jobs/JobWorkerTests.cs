@@ -48,6 +48,36 @@ public sealed class JobWorkerTests : IDisposable
         Assert.Equal("executing", (await client.GetJobAsync(jobId.ToString())).Str("state"));
     }
 
+    [Fact]
+    public async Task Graceful_shutdown_finishes_the_work_in_flight()
+    {
+        var name = $"timmy_shutdown_{Guid.NewGuid():N}";
+        string jobId;
+        using (var slow = new TimmyFactory { DatabaseName = name, KeepDatabase = true, Settings = { ["Agent:OfflineLatencyMs"] = "1500" } })
+        {
+            var client = slow.CreateClient();
+            var accepted = await client.PayEvalAsync(await client.CreateJobAsync("What is a satoshi?"));
+            jobId = accepted.Str("jobId");
+            await client.PayAsync(accepted.Str("workInvoice", "paymentHash"));
+            Assert.Equal("executing", (await client.GetJobAsync(jobId)).Str("state"));
+            await WaitUntilLeasedAsync(slow);
+        }
+
+        // The first host has stopped; its worker waited for the model rather than abandoning the paid work.
+        using var after = new TimmyFactory { DatabaseName = name, Settings = { ["Jobs:WorkerConcurrency"] = "1" } };
+        var job = await after.WithDbAsync(db => db.Jobs.SingleAsync());
+        Assert.Equal(JobState.Complete, job.State);
+        Assert.Null(job.LeaseOwner);
+    }
+
+    private static async Task WaitUntilLeasedAsync(TimmyFactory factory)
+    {
+        for (var i = 0; i < 200 && await factory.WithDbAsync(db => db.Jobs.AnyAsync(j => j.LeaseOwner == null)); i++)
+        {
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>Drives a job to a paid work invoice, then makes it look as if a worker took it and died.</summary>
     private async Task<Guid> PaidJobAbandonedInExecutingAsync(HttpClient client, int attempts, TimeSpan? leaseExpiresIn = null)
     {
