@@ -54,6 +54,7 @@ public static class TimmyHost
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
         services.AddTimmyPricing(configuration);
         services.AddScoped<JobTransitions>();
+        services.AddScoped<PaymentChecks>();
         services.AddScoped<JobIntake>();
         services.AddScoped<JobAdvancer>();
         services.AddScoped<JobProcessor>();

@@ -10,14 +10,13 @@ namespace Timmy.Api.Sessions;
 /// Brings a session up to date when it is looked at: credits a paid deposit or top-up (exactly once, gated
 /// on the invoice's paid-at being set by this caller) and expires a session idle for too long.
 /// </summary>
-public sealed partial class SessionAdvancer(
+public sealed class SessionAdvancer(
     TimmyDbContext db,
-    IPaymentBackend payments,
+    PaymentChecks checks,
     SessionReservations reservations,
     IOptions<SessionsOptions> options,
     TimeProvider clock,
-    TimmyMetrics metrics,
-    ILogger<SessionAdvancer> logger)
+    TimmyMetrics metrics)
 {
     public async Task<Session?> AdvanceAsync(Guid sessionId, CancellationToken cancellationToken)
     {
@@ -28,12 +27,12 @@ public sealed partial class SessionAdvancer(
         }
 
         if (session is { State: SessionState.AwaitingPayment, DepositInvoice: { } deposit }
-            && await PaidAtAsync(deposit, cancellationToken) is { } depositPaidAt)
+            && await checks.PaidAtAsync(deposit, cancellationToken) is { } depositPaidAt)
         {
             await CreditAsync(session.Id, deposit, depositPaidAt, LedgerEntryKind.Deposit, cancellationToken);
         }
 
-        if (session.PendingTopup is { } topup && await PaidAtAsync(topup, cancellationToken) is { } topupPaidAt)
+        if (session.PendingTopup is { } topup && await checks.PaidAtAsync(topup, cancellationToken) is { } topupPaidAt)
         {
             await CreditAsync(session.Id, topup, topupPaidAt, LedgerEntryKind.Topup, cancellationToken);
         }
@@ -48,25 +47,6 @@ public sealed partial class SessionAdvancer(
 
     private Task<Session?> LoadAsync(Guid sessionId, CancellationToken cancellationToken) =>
         db.Sessions.AsNoTracking().Include(s => s.Invoices).FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
-
-    private async Task<DateTimeOffset?> PaidAtAsync(Invoice invoice, CancellationToken cancellationToken)
-    {
-        if (invoice.PaidAt is { } known)
-        {
-            return known;
-        }
-
-        try
-        {
-            var status = await payments.GetInvoiceStatusAsync(invoice.PaymentHash, cancellationToken);
-            return status is { IsPaid: true } ? status.PaidAt ?? clock.GetUtcNow() : null;
-        }
-        catch (PaymentBackendException ex)
-        {
-            LogStatusCheckFailed(ex, invoice.PaymentHash);
-            return null;
-        }
-    }
 
     /// <summary>
     /// Marks the invoice paid and credits the session in one transaction. Only the caller whose update set
@@ -122,7 +102,4 @@ public sealed partial class SessionAdvancer(
                 || ((s.State == SessionState.Active || s.State == SessionState.Paused) && s.LastActivityAt <= cutoff)))
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.State, SessionState.Expired), cancellationToken);
     }
-
-    [LoggerMessage(LogLevel.Warning, "Could not check session invoice {PaymentHash}; will retry on the next look")]
-    private partial void LogStatusCheckFailed(Exception ex, string paymentHash);
 }

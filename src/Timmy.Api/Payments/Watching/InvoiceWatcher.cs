@@ -3,15 +3,16 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
 using Timmy.Api.Jobs;
+using Timmy.Api.Sessions;
 
 namespace Timmy.Api.Payments.Watching;
 
 /// <summary>
-/// Advances jobs when their invoices are paid, without waiting for a client to poll ("listen, then poll",
-/// after BTCPay). It listens to the node's settlement feed when the backend has one, and also polls every
-/// pending invoice on a timer, so a payment missed while disconnected is still caught. Both only queue
-/// job ids; a few workers run <see cref="JobAdvancer.AdvanceAsync"/>, whose conditional updates make a
-/// second look at the same payment harmless.
+/// Advances jobs and sessions when their invoices are paid, without waiting for a client to poll ("listen,
+/// then poll", after BTCPay). It listens to the node's settlement feed when the backend has one, and also
+/// polls every pending invoice on a timer, so a payment missed while disconnected is still caught. Both only
+/// queue owners; a few workers run <see cref="JobAdvancer.AdvanceAsync"/> or <see cref="SessionAdvancer.AdvanceAsync"/>,
+/// whose conditional updates make a second look at the same payment harmless.
 /// </summary>
 public sealed partial class InvoiceWatcher(
     IServiceScopeFactory scopes,
@@ -26,8 +27,8 @@ public sealed partial class InvoiceWatcher(
     private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
 
-    private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>();
-    private readonly ConcurrentDictionary<Guid, byte> _queued = new();
+    private readonly Channel<PaymentOwner> _queue = Channel.CreateUnbounded<PaymentOwner>();
+    private readonly ConcurrentDictionary<PaymentOwner, byte> _queued = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -82,7 +83,7 @@ public sealed partial class InvoiceWatcher(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
-                var pending = await PendingInvoices.JobsAwaitingPaymentAsync(
+                var pending = await PendingInvoices.AwaitingPaymentAsync(
                     db, clock.GetUtcNow(), jobs.Value.InvoiceExpiry, PollBatchSize, stoppingToken);
                 pending.ForEach(Queue);
             }
@@ -102,18 +103,18 @@ public sealed partial class InvoiceWatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
-        if (await PendingInvoices.JobOfAsync(db, paymentHash.ToLowerInvariant(), stoppingToken) is { } jobId)
+        if (await PendingInvoices.OwnerOfAsync(db, paymentHash.ToLowerInvariant(), stoppingToken) is { } owner)
         {
-            Queue(jobId);
+            Queue(owner);
         }
     }
 
-    /// <summary>Queues a job once: a job already waiting in the queue is not queued again.</summary>
-    private void Queue(Guid jobId)
+    /// <summary>Queues an owner once: one already waiting in the queue is not queued again.</summary>
+    private void Queue(PaymentOwner owner)
     {
-        if (_queued.TryAdd(jobId, 0))
+        if (_queued.TryAdd(owner, 0))
         {
-            _queue.Writer.TryWrite(jobId);
+            _queue.Writer.TryWrite(owner);
         }
     }
 
@@ -121,10 +122,10 @@ public sealed partial class InvoiceWatcher(
     {
         try
         {
-            await foreach (var jobId in _queue.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var owner in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                _queued.TryRemove(jobId, out _);
-                await AdvanceAsync(jobId, stoppingToken);
+                _queued.TryRemove(owner, out _);
+                await AdvanceAsync(owner, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -133,17 +134,24 @@ public sealed partial class InvoiceWatcher(
         }
     }
 
-    private async Task AdvanceAsync(Guid jobId, CancellationToken stoppingToken)
+    private async Task AdvanceAsync(PaymentOwner owner, CancellationToken stoppingToken)
     {
         try
         {
-            // A fresh scope per job: its own DbContext and backend, as a request would have.
+            // A fresh scope per owner: its own DbContext and backend, as a request would have.
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<JobAdvancer>().AdvanceAsync(jobId, stoppingToken);
+            if (owner.IsSession)
+            {
+                await scope.ServiceProvider.GetRequiredService<SessionAdvancer>().AdvanceAsync(owner.Id, stoppingToken);
+            }
+            else
+            {
+                await scope.ServiceProvider.GetRequiredService<JobAdvancer>().AdvanceAsync(owner.Id, stoppingToken);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            LogAdvanceFailed(ex, jobId);
+            LogAdvanceFailed(ex, owner.Id);
         }
     }
 
@@ -181,6 +189,6 @@ public sealed partial class InvoiceWatcher(
     [LoggerMessage(LogLevel.Warning, "Polling pending invoices failed; will try again on the next tick")]
     private partial void LogPollFailed(Exception ex);
 
-    [LoggerMessage(LogLevel.Error, "Advancing job {JobId} after a payment check failed")]
-    private partial void LogAdvanceFailed(Exception ex, Guid jobId);
+    [LoggerMessage(LogLevel.Error, "Advancing {OwnerId} after a payment check failed")]
+    private partial void LogAdvanceFailed(Exception ex, Guid ownerId);
 }

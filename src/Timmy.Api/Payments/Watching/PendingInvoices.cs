@@ -3,29 +3,41 @@ using Timmy.Api.Data;
 
 namespace Timmy.Api.Payments.Watching;
 
-/// <summary>The watcher's questions to the database: which jobs wait on a payment, and whose invoice is this.</summary>
+/// <summary>What an invoice pays for: a job, or a session's deposit or top-up.</summary>
+internal readonly record struct PaymentOwner(Guid Id, bool IsSession);
+
+/// <summary>The watcher's questions to the database: who waits on a payment, and whose invoice is this.</summary>
 internal static class PendingInvoices
 {
     /// <summary>An invoice paid in its last moments may be seen a little later; keep asking for a while.</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
-    /// <summary>Jobs with an unpaid, unexpired invoice, oldest first.</summary>
-    public static Task<List<Guid>> JobsAwaitingPaymentAsync(
+    /// <summary>Jobs and sessions with an unpaid, unexpired invoice, oldest first.</summary>
+    public static async Task<List<PaymentOwner>> AwaitingPaymentAsync(
         TimmyDbContext db, DateTimeOffset now, TimeSpan invoiceExpiry, int limit, CancellationToken cancellationToken)
     {
         var issuedAfter = now - invoiceExpiry - Grace;
-        return db.Invoices.AsNoTracking()
-            .Where(i => i.PaidAt == null && i.JobId != null && i.CreatedAt > issuedAfter)
+        var owners = await db.Invoices.AsNoTracking()
+            .Where(i => i.PaidAt == null && i.CreatedAt > issuedAfter)
             .OrderBy(i => i.CreatedAt)
-            .Select(i => i.JobId!.Value)
+            .Select(i => new { i.JobId, i.SessionId })
             .Take(limit)
             .ToListAsync(cancellationToken);
+        return owners.Select(o => Owner(o.JobId, o.SessionId)).OfType<PaymentOwner>().ToList();
     }
 
-    /// <summary>The job an invoice belongs to; null for a payment Timmy did not ask for.</summary>
-    public static Task<Guid?> JobOfAsync(TimmyDbContext db, string paymentHash, CancellationToken cancellationToken) =>
-        db.Invoices.AsNoTracking()
+    /// <summary>Who an invoice belongs to; null for a payment Timmy did not ask for.</summary>
+    public static async Task<PaymentOwner?> OwnerOfAsync(TimmyDbContext db, string paymentHash, CancellationToken cancellationToken)
+    {
+        var owner = await db.Invoices.AsNoTracking()
             .Where(i => i.PaymentHash == paymentHash)
-            .Select(i => i.JobId)
+            .Select(i => new { i.JobId, i.SessionId })
             .FirstOrDefaultAsync(cancellationToken);
+        return owner is null ? null : Owner(owner.JobId, owner.SessionId);
+    }
+
+    private static PaymentOwner? Owner(Guid? jobId, Guid? sessionId) =>
+        jobId is { } job ? new PaymentOwner(job, IsSession: false)
+        : sessionId is { } session ? new PaymentOwner(session, IsSession: true)
+        : null;
 }
