@@ -22,12 +22,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# Every knob can be overridden from the environment, e.g. SCALE_JOBS=2000 bench/run.sh.
 if [[ $MODE == full ]]; then
-  LOAD_SECONDS=10 WARMUP_SECONDS=3 CONNECTIONS=64 FLOW_CONNECTIONS=16 SQLITE_SECONDS=5
-  SCALE_JOBS=10000 SCALE_LATENCY_MS=3000 SCALE_TIMEOUT_SECONDS=600 IDLE_SECONDS=5
+  : "${LOAD_SECONDS:=10}" "${WARMUP_SECONDS:=5}" "${CONNECTIONS:=64}" "${FLOW_CONNECTIONS:=16}" "${SQLITE_SECONDS:=10}"
+  : "${SCALE_JOBS:=10000}" "${SCALE_LATENCY_MS:=3000}" "${SCALE_TIMEOUT_SECONDS:=600}" "${IDLE_SECONDS:=5}"
 else
-  LOAD_SECONDS=2 WARMUP_SECONDS=1 CONNECTIONS=8 FLOW_CONNECTIONS=4 SQLITE_SECONDS=1
-  SCALE_JOBS=200 SCALE_LATENCY_MS=500 SCALE_TIMEOUT_SECONDS=60 IDLE_SECONDS=1
+  : "${LOAD_SECONDS:=2}" "${WARMUP_SECONDS:=1}" "${CONNECTIONS:=8}" "${FLOW_CONNECTIONS:=4}" "${SQLITE_SECONDS:=2}"
+  : "${SCALE_JOBS:=200}" "${SCALE_LATENCY_MS:=500}" "${SCALE_TIMEOUT_SECONDS:=60}" "${IDLE_SECONDS:=1}"
 fi
 THREADS=$(nproc)
 STARTUP_TIMEOUT_SECONDS=90
@@ -282,20 +283,21 @@ fig() { awk -v v="${R[$1]:-}" 'BEGIN { if (v == "") print "?"; else if (v >= 100
   row "GET /api/healthz" "$(fig healthz.rps)" "$(fig healthz.p50_ms)" "$(fig healthz.p99_ms)" "$(pct "${R[healthz.rps]:-}" "${R[bare_healthz.rps]:-}") of bare Kestrel"
   row "  bare Kestrel GET /api/healthz" "$(fig bare_healthz.rps)" "$(fig bare_healthz.p50_ms)" "$(fig bare_healthz.p99_ms)" "ceiling"
   row "GET /api/jobs/{id} (complete job)" "$(fig poll.rps)" "$(fig poll.p50_ms)" "$(fig poll.p99_ms)" \
-    "$(pct "${R[poll.rps]:-}" "${R[bare_poll.rps]:-}") of bare Kestrel (≥ 50%: $(verdict "${R[poll.rps]:-}" "${R[bare_poll.rps]:-}" 50))"
+    "$(pct "${R[poll.rps]:-}" "${R[bare_poll.rps]:-}") of bare Kestrel (>= 50%: $(verdict "${R[poll.rps]:-}" "${R[bare_poll.rps]:-}" 50))"
   row "  bare Kestrel, same response bytes" "$(fig bare_poll.rps)" "$(fig bare_poll.p50_ms)" "$(fig bare_poll.p99_ms)" "ceiling"
   row "GET /api/jobs/{id} (unpaid job)" "$(fig poll_unpaid.rps)" "$(fig poll_unpaid.p50_ms)" "$(fig poll_unpaid.p99_ms)" "$(pct "${R[poll_unpaid.rps]:-}" "${R[bare_poll.rps]:-}") of bare Kestrel"
   row "POST /api/jobs" "$(fig create.rps)" "$(fig create.p50_ms)" "$(fig create.p99_ms)" \
-    "$(pct "${R[create.rps]:-}" "${R[sqlite.tx_per_s]:-}") of SQLite (≥ 50%: $(verdict "${R[create.rps]:-}" "${R[sqlite.tx_per_s]:-}" 50))"
-  row "  SQLite WAL tx: job + invoice (ceiling)" "$(fig sqlite.tx_per_s)" "" "" "synchronous=${R[sqlite.synchronous]:-?}, SQLite ${R[sqlite.sqlite_version]:-?}"
+    "$(pct "${R[create.rps]:-}" "${R[sqlite.tx_per_s]:-}") of SQLite (>= 50%: $(verdict "${R[create.rps]:-}" "${R[sqlite.tx_per_s]:-}" 50))"
+  row "  SQLite WAL tx: job + invoice (ceiling)" "$(fig sqlite.tx_per_s)" "" "" "synchronous=${R[sqlite.synchronous]:-?}, busy_timeout=${R[sqlite.busy_timeout_ms]:-?}"
   row "  SQLite: create's 2 tx (stub inv.; job+inv.)" "$(fig sqlite.create_shape_per_s)" "" "" "POST is $(pct "${R[create.rps]:-}" "${R[sqlite.create_shape_per_s]:-}") of this"
   row "Full flow, requests ($FLOW_CONNECTIONS clients)" "$(fig flow.rps)" "$(fig flow.req_p50_ms)" "$(fig flow.req_p99_ms)" "${R[flow.requests_per_flow]:-?} requests per flow"
-  row "Full flow, flows (create → complete)" "$(fig flow.flows_per_s)" "$(fig flow.p50_ms)" "$(fig flow.p99_ms)" "latency of a whole flow"
+  row "Full flow, flows (create to complete)" "$(fig flow.flows_per_s)" "$(fig flow.p50_ms)" "$(fig flow.p99_ms)" "latency of a whole flow"
   echo
   echo "Scale: ${R[scale.completed]:-?} of ${R[scale.jobs]:-?} jobs complete in ${R[scale.elapsed_s]:-?} s with a ${SCALE_LATENCY_MS} ms model" \
     "(setup: create + pay eval in ${R[scale.setup_s]:-?} s)"
   echo "  throughput $(fig scale.jobs_per_s) jobs/s = $(pct "${R[scale.jobs_per_s]:-}" "${R[scale.ideal_jobs_per_s]:-}") of ideal $(fig scale.ideal_jobs_per_s) jobs/s" \
-    "(≥ 90%: $(verdict "${R[scale.jobs_per_s]:-}" "${R[scale.ideal_jobs_per_s]:-}" 90)); completions p50 ${R[scale.p50_complete_s]:-?} s, p99 ${R[scale.p99_complete_s]:-?} s"
+    "(>= 90%: $(verdict "${R[scale.jobs_per_s]:-}" "${R[scale.ideal_jobs_per_s]:-}" 90)); completions p50 ${R[scale.p50_complete_s]:-?} s, p99 ${R[scale.p99_complete_s]:-?} s"
+  echo "  requests retried after a connection failure: ${R[scale.retries]:-?}; jobs failed: ${R[scale.failed]:-?}"
   echo "  server peak RSS $(fig scale.peak_rss_mb) MB (< 500 MB: $(awk -v m="${R[scale.peak_rss_mb]:-1e9}" 'BEGIN { print (m < 500) ? "met" : "missed" }')), threads peak ${R[scale.peak_threads]:-?}, at the end ${R[scale.final_threads]:-?}"
   echo "Footprint: start to first healthz 200 in ${R[footprint.startup_ms]:-?} ms via dotnet run (${R[footprint.apphost_startup_ms]:-?} ms from the Timmy.Api process start);" \
     "idle RSS ${R[footprint.idle_rss_mb]:-?} MB, ${R[footprint.idle_threads]:-?} threads"

@@ -2,7 +2,9 @@
 // and one minimal-API route that answers GET /api/jobs/{id} with the exact bytes of a real Timmy job poll
 // response (the file named by the BodyFile setting). No database, no services: whatever Timmy's poll costs
 // beyond this is Timmy's own work.
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the build output, so its appsettings.json (Timmy's logging levels) applies whatever the
+// working directory; without it every request would be logged at Information.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var bodyFile = builder.Configuration["BodyFile"]
     ?? throw new InvalidOperationException("Set BodyFile (e.g. --BodyFile=/tmp/poll.json) to the response to serve");
 var body = File.ReadAllBytes(bodyFile);

@@ -37,7 +37,7 @@ public static class ClosedLoop
                 catch (Exception ex)
                 {
                     Interlocked.Increment(ref failed);
-                    Interlocked.CompareExchange(ref firstError, ex.Message, null);
+                    Interlocked.CompareExchange(ref firstError, TimmyApi.Describe(ex), null);
                 }
             }
         }

@@ -12,6 +12,7 @@ namespace Timmy.Bench;
 public static class ScaleRun
 {
     private const int ModelCallsPerJob = 2;
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
 
     public static async Task<int> RunAsync(Options options)
     {
@@ -24,7 +25,8 @@ public static class ScaleRun
         using var deadline = new CancellationTokenSource(options.Seconds("timeout", 300));
 
         using var http = TimmyApi.CreateHttpClient(baseAddress, int.MaxValue);
-        var flow = new JobFlow(new TimmyApi(http), pollInterval);
+        var api = new TimmyApi(http);
+        var flow = new JobFlow(api, pollInterval);
         await using var sampler = ProcessSampler.Start(serverPid, TimeSpan.FromMilliseconds(100));
 
         var ids = new string[jobs];
@@ -40,7 +42,7 @@ public static class ScaleRun
         long failed = 0;
         string? firstError = null;
         var started = Stopwatch.GetTimestamp();
-        await Task.WhenAll(ids.Select(async id =>
+        var inFlight = Task.WhenAll(ids.Select(async id =>
         {
             try
             {
@@ -50,9 +52,15 @@ public static class ScaleRun
             catch (Exception ex)
             {
                 Interlocked.Increment(ref failed);
-                Interlocked.CompareExchange(ref firstError, ex.Message, null);
+                Interlocked.CompareExchange(ref firstError, TimmyApi.Describe(ex), null);
             }
         }));
+        while (await Task.WhenAny(inFlight, Task.Delay(ProgressInterval)) != inFlight)
+        {
+            var now = ProcessSampler.Read(serverPid);
+            Console.WriteLine($"  {Stopwatch.GetElapsedTime(started).TotalSeconds,5:0} s: {completions.Count,6} complete, " +
+                $"server RSS {now.RssKb / 1024,4} MB, {now.Threads,3} threads");
+        }
         var completed = completions.Count;
         // Until the last completion when all finished; otherwise the whole (bounded) wait counts.
         var elapsed = completed == jobs ? TimeSpan.FromMilliseconds(completions.Percentile(100)) : Stopwatch.GetElapsedTime(started);
@@ -62,7 +70,7 @@ public static class ScaleRun
         var idealSeconds = ModelCallsPerJob * modelLatency.TotalSeconds;
         var ideal = jobs / idealSeconds;
         Console.WriteLine($"{completed} of {jobs} jobs complete in {elapsed.TotalSeconds:0.0} s: {throughput:0} jobs/s, " +
-            $"ideal {ideal:0} jobs/s (all in flight, {ModelCallsPerJob} model calls of {modelLatency.TotalSeconds:0.###} s), {failed} failed");
+            $"ideal {ideal:0} jobs/s (all in flight, {ModelCallsPerJob} model calls of {modelLatency.TotalSeconds:0.###} s), {failed} failed, {api.Retries} requests retried");
         Console.WriteLine($"Server: peak RSS {final.PeakRssKb / 1024} MB, threads peak {sampler.MaxThreads}, now {final.Threads}");
         if (firstError is not null)
         {
@@ -74,12 +82,13 @@ public static class ScaleRun
             ("jobs", jobs),
             ("completed", completed),
             ("failed", failed),
+            ("retries", api.Retries),
             ("setup_s", setup.Elapsed.TotalSeconds),
             ("elapsed_s", elapsed.TotalSeconds),
             ("jobs_per_s", throughput),
             ("ideal_jobs_per_s", ideal),
             ("fraction_of_ideal", throughput / ideal),
-            ("first_complete_s", completions.Percentile(0)),
+            ("first_complete_s", completions.Percentile(0) / 1000),
             ("p50_complete_s", completions.Percentile(50) / 1000),
             ("p99_complete_s", completions.Percentile(99) / 1000),
             ("peak_rss_mb", final.PeakRssKb / 1024.0),

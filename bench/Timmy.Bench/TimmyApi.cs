@@ -14,11 +14,30 @@ public sealed class TimmyApi(HttpClient http)
     /// <summary>The README's walkthrough request; the offline eval model accepts it.</summary>
     public const string CreateBody = """{"request":"Explain the Lightning Network in two sentences"}""";
 
+    private const int MaxAttempts = 3;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
+
     private long _requests;
+    private long _retries;
 
     public Latencies RequestLatencies { get; } = new();
 
     public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Idempotent requests sent again after their connection failed.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>An exception's message with those of its inner exceptions, which say what actually went wrong.</summary>
+    public static string Describe(Exception ex) =>
+        string.Join(" → ", Enumerable.Repeat(ex, 1).Concat(Inner(ex)).Select(e => e.Message).Distinct());
+
+    private static IEnumerable<Exception> Inner(Exception ex)
+    {
+        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            yield return inner;
+        }
+    }
 
     public static HttpClient CreateHttpClient(Uri baseAddress, int maxConnections) =>
         new(new SocketsHttpHandler
@@ -35,7 +54,7 @@ public sealed class TimmyApi(HttpClient http)
 
     public async Task<CreatedJob> CreateJobAsync(CancellationToken cancellationToken)
     {
-        using var json = await SendAsync(HttpMethod.Post, "/api/jobs", CreateBody, HttpStatusCode.Created, cancellationToken);
+        using var json = await SendAsync(HttpMethod.Post, "/api/jobs", CreateBody, HttpStatusCode.Created, idempotent: false, cancellationToken);
         var root = json.RootElement;
         return new CreatedJob(
             root.GetProperty("jobId").GetString()!,
@@ -45,12 +64,12 @@ public sealed class TimmyApi(HttpClient http)
     /// <summary>Settles a stub invoice through the dev endpoint, as a wallet paying it would.</summary>
     public async Task PayAsync(string paymentHash, CancellationToken cancellationToken)
     {
-        using var _ = await SendAsync(HttpMethod.Post, $"/api/dev/stub/pay/{paymentHash}", null, HttpStatusCode.OK, cancellationToken);
+        using var _ = await SendAsync(HttpMethod.Post, $"/api/dev/stub/pay/{paymentHash}", null, HttpStatusCode.OK, idempotent: true, cancellationToken);
     }
 
     public async Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken)
     {
-        using var json = await SendAsync(HttpMethod.Get, $"/api/jobs/{jobId}", null, HttpStatusCode.OK, cancellationToken);
+        using var json = await SendAsync(HttpMethod.Get, $"/api/jobs/{jobId}", null, HttpStatusCode.OK, idempotent: true, cancellationToken);
         var root = json.RootElement;
         var workHash = root.TryGetProperty("workInvoice", out var work) && work.TryGetProperty("paymentHash", out var hash)
             ? hash.GetString()
@@ -59,6 +78,26 @@ public sealed class TimmyApi(HttpClient http)
     }
 
     private async Task<JsonDocument> SendAsync(
+        HttpMethod method, string path, string? body, HttpStatusCode expected, bool idempotent, CancellationToken cancellationToken)
+    {
+        // Polls and stub payments are idempotent, so like a real client we try them again when the connection
+        // fails (a burst of thousands of new connections can overflow the server's accept queue); creating a job is not.
+        var attempts = idempotent ? MaxAttempts : 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SendOnceAsync(method, path, body, expected, cancellationToken);
+            }
+            catch (HttpRequestException ex) when (ex.StatusCode is null && attempt < attempts)
+            {
+                Interlocked.Increment(ref _retries);
+                await Task.Delay(RetryDelay * attempt, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<JsonDocument> SendOnceAsync(
         HttpMethod method, string path, string? body, HttpStatusCode expected, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
@@ -75,7 +114,9 @@ public sealed class TimmyApi(HttpClient http)
             if (response.StatusCode != expected)
             {
                 throw new HttpRequestException(
-                    $"{method} {path}: expected {(int)expected}, got {(int)response.StatusCode}: {Encoding.UTF8.GetString(bytes)}");
+                    $"{method} {path}: expected {(int)expected}, got {(int)response.StatusCode}: {Encoding.UTF8.GetString(bytes)}",
+                    null,
+                    response.StatusCode);
             }
 
             return JsonDocument.Parse(bytes);
