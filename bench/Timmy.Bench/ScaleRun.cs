@@ -17,7 +17,7 @@ public static class ScaleRun
     public static async Task<int> RunAsync(Options options)
     {
         var baseAddress = new Uri(options.Required("base"));
-        var serverPid = options.Int("pid", 0);
+        var serverPid = int.Parse(options.Required("pid"), System.Globalization.CultureInfo.InvariantCulture);
         var jobs = options.Int("jobs", 10_000);
         var modelLatency = TimeSpan.FromMilliseconds(options.Int("model-latency-ms", 3000));
         var setupConnections = options.Int("setup-connections", 64);
@@ -61,6 +61,7 @@ public static class ScaleRun
             Console.WriteLine($"  {Stopwatch.GetElapsedTime(started).TotalSeconds,5:0} s: {completions.Count,6} complete, " +
                 $"server RSS {now.RssKb / 1024,4} MB, {now.Threads,3} threads");
         }
+
         var completed = completions.Count;
         // Until the last completion when all finished; otherwise the whole (bounded) wait counts.
         var elapsed = completed == jobs ? TimeSpan.FromMilliseconds(completions.Percentile(100)) : Stopwatch.GetElapsedTime(started);
