@@ -1,0 +1,36 @@
+using Timmy.Bench;
+
+// The load generator and storage ceiling behind bench/run.sh. Each command prints a few readable lines
+// and then one machine-readable line, "RESULT name key=value ...", which run.sh turns into its table.
+try
+{
+    return args switch
+    {
+        ["sqlite", .. var rest] => SqliteCeiling.Run(Options.Parse(rest)),
+        ["load", .. var rest] => await FixedLoad.RunAsync(Options.Parse(rest)),
+        ["flow", .. var rest] => await FlowLoad.RunAsync(Options.Parse(rest)),
+        ["scale", .. var rest] => await ScaleRun.RunAsync(Options.Parse(rest)),
+        _ => Usage(),
+    };
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return Usage();
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        Usage: Timmy.Bench <command> [--option value ...]
+          sqlite --template <timmy.db> --db <new.db> [--seconds 10]
+              Raw SQLite WAL insert transactions with the rows and schema of a real job (the storage ceiling).
+          load --url <url> [--method GET|POST] [--body <json>] [--connections 64] [--seconds 10] [--warmup 2]
+              One request over and over (the fallback when wrk is not installed).
+          flow --base <url> [--connections 16] [--seconds 10] [--warmup 2]
+              The paid flow: create, pay eval, poll, pay work, poll to complete.
+          scale --base <url> --pid <server pid> [--jobs 10000] [--model-latency-ms 3000] [--timeout 300]
+              Create and pay many jobs, then poll them all at once until complete; samples the server's RSS and threads.
+        """);
+    return 2;
+}

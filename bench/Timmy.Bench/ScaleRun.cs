@@ -1,0 +1,100 @@
+using System.Diagnostics;
+
+namespace Timmy.Bench;
+
+/// <summary>
+/// Many jobs in flight at once against a server whose offline model takes <c>--model-latency-ms</c> per call.
+/// First every job is created and its eval invoice paid (with a bounded number of connections); then one
+/// client per job, all at once, polls it through eval, pays the work invoice and polls it to complete.
+/// Each job needs two model calls, so if the server could hold them all in flight the last job would
+/// finish 2 × latency after the start: that is the ideal the measured throughput is compared with.
+/// </summary>
+public static class ScaleRun
+{
+    private const int ModelCallsPerJob = 2;
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
+
+    public static async Task<int> RunAsync(Options options)
+    {
+        var baseAddress = new Uri(options.Required("base"));
+        var serverPid = int.Parse(options.Required("pid"), System.Globalization.CultureInfo.InvariantCulture);
+        var jobs = options.Int("jobs", 10_000);
+        var modelLatency = TimeSpan.FromMilliseconds(options.Int("model-latency-ms", 3000));
+        var setupConnections = options.Int("setup-connections", 64);
+        var pollInterval = TimeSpan.FromMilliseconds(options.Int("poll-interval-ms", 500));
+        using var deadline = new CancellationTokenSource(options.Seconds("timeout", 300));
+
+        using var http = TimmyApi.CreateHttpClient(baseAddress, int.MaxValue);
+        var api = new TimmyApi(http);
+        var flow = new JobFlow(api, pollInterval);
+        await using var sampler = ProcessSampler.Start(serverPid, TimeSpan.FromMilliseconds(100));
+
+        var ids = new string[jobs];
+        var setup = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, jobs),
+            new ParallelOptions { MaxDegreeOfParallelism = setupConnections, CancellationToken = deadline.Token },
+            async (i, cancellationToken) => ids[i] = await flow.CreateAndPayEvalAsync(cancellationToken));
+        setup.Stop();
+        Console.WriteLine($"Created and paid {jobs} jobs in {setup.Elapsed.TotalSeconds:0.0} s ({jobs / setup.Elapsed.TotalSeconds:0} jobs/s)");
+
+        var completions = new Latencies();
+        long failed = 0;
+        string? firstError = null;
+        var started = Stopwatch.GetTimestamp();
+        var inFlight = Task.WhenAll(ids.Select(async id =>
+        {
+            try
+            {
+                await flow.CompletePaidJobAsync(id, deadline.Token);
+                completions.Add(Stopwatch.GetElapsedTime(started));
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref failed);
+                Interlocked.CompareExchange(ref firstError, TimmyApi.Describe(ex), null);
+            }
+        }));
+        while (await Task.WhenAny(inFlight, Task.Delay(ProgressInterval)) != inFlight)
+        {
+            var now = ProcessSampler.Read(serverPid);
+            Console.WriteLine($"  {Stopwatch.GetElapsedTime(started).TotalSeconds,5:0} s: {completions.Count,6} complete, " +
+                $"server RSS {now.RssKb / 1024,4} MB, {now.Threads,3} threads");
+        }
+
+        var completed = completions.Count;
+        // Until the last completion when all finished; otherwise the whole (bounded) wait counts.
+        var elapsed = completed == jobs ? TimeSpan.FromMilliseconds(completions.Percentile(100)) : Stopwatch.GetElapsedTime(started);
+        var final = await sampler.StopAsync();
+
+        var throughput = completed / elapsed.TotalSeconds;
+        var idealSeconds = ModelCallsPerJob * modelLatency.TotalSeconds;
+        var ideal = jobs / idealSeconds;
+        Console.WriteLine($"{completed} of {jobs} jobs complete in {elapsed.TotalSeconds:0.0} s: {throughput:0} jobs/s, " +
+            $"ideal {ideal:0} jobs/s (all in flight, {ModelCallsPerJob} model calls of {modelLatency.TotalSeconds:0.###} s), {failed} failed, {api.Retries} requests retried");
+        Console.WriteLine($"Server: peak RSS {final.PeakRssKb / 1024} MB, threads peak {sampler.MaxThreads}, now {final.Threads}");
+        if (firstError is not null)
+        {
+            Console.WriteLine($"First error: {firstError}");
+        }
+
+        Report.Result(
+            "scale",
+            ("jobs", jobs),
+            ("completed", completed),
+            ("failed", failed),
+            ("retries", api.Retries),
+            ("setup_s", setup.Elapsed.TotalSeconds),
+            ("elapsed_s", elapsed.TotalSeconds),
+            ("jobs_per_s", throughput),
+            ("ideal_jobs_per_s", ideal),
+            ("fraction_of_ideal", throughput / ideal),
+            ("first_complete_s", completions.Percentile(0) / 1000),
+            ("p50_complete_s", completions.Percentile(50) / 1000),
+            ("p99_complete_s", completions.Percentile(99) / 1000),
+            ("peak_rss_mb", final.PeakRssKb / 1024.0),
+            ("peak_threads", sampler.MaxThreads),
+            ("final_threads", final.Threads));
+        return completed == jobs ? 0 : 1;
+    }
+}
