@@ -190,6 +190,17 @@ load() {
   printf '%-14s %10s req/s  p50 %8s ms  p99 %8s ms\n' "$name" "${R[$name.rps]:-?}" "${R[$name.p50_ms]:-?}" "${R[$name.p99_ms]:-?}" >&2
 }
 
+# Polls a job until the background worker has moved it past evaluating/executing; prints the job.
+poll_settled() {
+  local base=$1 id=$2 job i
+  for ((i = 0; i < 200; i++)); do
+    job=$(curl -fsS "$base/api/jobs/$id")
+    grep -qE '"state":"(evaluating|executing)"' <<<"$job" || { printf '%s' "$job"; return 0; }
+    sleep 0.05
+  done
+  printf '%s' "$job"
+}
+
 # Walks one job through the README's steps and prints its id once complete.
 complete_job() {
   local base=$1 job id hash work
@@ -198,10 +209,10 @@ complete_job() {
   id=$(sed -E 's/.*"jobId":"([^"]+)".*/\1/' <<<"$job")
   hash=$(sed -E 's/.*"paymentHash":"([0-9a-f]{64})".*/\1/' <<<"$job")
   curl -fsS -o /dev/null -X POST "$base/api/dev/stub/pay/$hash"
-  work=$(curl -fsS "$base/api/jobs/$id")
+  work=$(poll_settled "$base" "$id")
   hash=$(sed -E 's/.*"workInvoice":\{[^}]*"paymentHash":"([0-9a-f]{64})".*/\1/' <<<"$work")
   curl -fsS -o /dev/null -X POST "$base/api/dev/stub/pay/$hash"
-  curl -fsS "$base/api/jobs/$id" | grep -q '"state":"complete"' || { echo "job $id did not complete" >&2; return 1; }
+  poll_settled "$base" "$id" | grep -q '"state":"complete"' || { echo "job $id did not complete" >&2; return 1; }
   echo "$id"
 }
 
@@ -263,7 +274,8 @@ bench_tool sqlite sqlite --template "$OUT/app.db" --db "$OUT/ceiling.db" --secon
 stop_server "$APP_PID" "$APP_LAUNCHER"
 
 log "Scale: $SCALE_JOBS jobs in flight, model latency $SCALE_LATENCY_MS ms"
-start_timmy scale Agent__OfflineLatencyMs="$SCALE_LATENCY_MS"
+# Every job in flight may be at the model at once: the worker limit is raised to the number of jobs.
+start_timmy scale Agent__OfflineLatencyMs="$SCALE_LATENCY_MS" Jobs__WorkerConcurrency="$SCALE_JOBS"
 bench_tool scale scale --base "$SERVER_URL" --pid "$SERVER_PID" --jobs "$SCALE_JOBS" \
   --model-latency-ms "$SCALE_LATENCY_MS" --timeout "$SCALE_TIMEOUT_SECONDS"
 stop_server "$SERVER_PID" "$SERVER_LAUNCHER"

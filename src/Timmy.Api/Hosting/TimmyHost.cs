@@ -62,6 +62,7 @@ public static class TimmyHost
         services.AddSingleton<JobWorkSignal>();
         services.AddHostedService<JobWorker>();
         services.AddScoped<RefundClaims>();
+        services.AddSingleton<FinishedJobCache>();
         services.Configure<JobEventsOptions>(configuration.GetSection(JobEventsOptions.Section));
 
         services.Configure<SessionsOptions>(configuration.GetSection(SessionsOptions.Section));

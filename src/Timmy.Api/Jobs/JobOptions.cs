@@ -13,6 +13,9 @@ public sealed class JobOptions
 
     public TimeSpan InvoiceExpiry => TimeSpan.FromSeconds(InvoiceExpirySeconds);
 
+    /// <summary>How long a finished job's answer is served from memory to repeated polls; 0 turns it off.</summary>
+    public int FinishedJobCacheMilliseconds { get; set; } = 1000;
+
     /// <summary>Jobs one instance works on at once. Model calls are async, so this can be large.</summary>
     public int WorkerConcurrency { get; set; } = 256;
 

@@ -52,17 +52,27 @@ public static class JobsApi
     }
 
     private static async Task<Results<Ok<JobStatusResponse>, NotFound<ApiError>>> GetJobAsync(
-        string id, JobAdvancer advancer, IPaymentBackend payments, CancellationToken cancellationToken)
+        string id, JobAdvancer advancer, FinishedJobCache finished, IPaymentBackend payments, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var jobId))
         {
             return ApiErrors.NotFound(JobNotFound);
         }
 
+        if (finished.TryGet(jobId, out var cached))
+        {
+            return TypedResults.Ok(cached!);
+        }
+
         var job = await advancer.AdvanceAsync(jobId, cancellationToken);
-        return job is null
-            ? ApiErrors.NotFound(JobNotFound)
-            : TypedResults.Ok(JobStatusResponse.From(job, payments.IsSimulated));
+        if (job is null)
+        {
+            return ApiErrors.NotFound(JobNotFound);
+        }
+
+        var response = JobStatusResponse.From(job, payments.IsSimulated);
+        finished.Remember(response);
+        return TypedResults.Ok(response);
     }
 
     private static async Task<Results<Ok<ClaimRefundResponse>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>, JsonHttpResult<ApiError>>> ClaimRefundAsync(

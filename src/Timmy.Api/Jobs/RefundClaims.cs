@@ -24,7 +24,13 @@ public sealed record RefundClaimOutcome(RefundClaimStatus Status, string Message
 /// refund back to pending: nothing is lost and the client may claim again.
 /// </summary>
 public sealed partial class RefundClaims(
-    TimmyDbContext db, IPaymentBackend payments, IOptions<LightningOptions> lightning, TimeProvider clock, TimmyMetrics metrics, ILogger<RefundClaims> logger)
+    TimmyDbContext db,
+    IPaymentBackend payments,
+    IOptions<LightningOptions> lightning,
+    FinishedJobCache finished,
+    TimeProvider clock,
+    TimmyMetrics metrics,
+    ILogger<RefundClaims> logger)
 {
     public async Task<RefundClaimOutcome> ClaimAsync(Guid jobId, string paymentRequest, CancellationToken cancellationToken)
     {
@@ -118,6 +124,7 @@ public sealed partial class RefundClaims(
                     set.SetProperty(j => j.RefundedAt, now);
                 }
             }, cancellationToken);
+        finished.Forget(jobId);
         return rows == 1;
     }
 
