@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
 using Timmy.Api.Errors;
 using Timmy.Api.Http;
+using Timmy.Api.Web.OpenApi;
 
 namespace Timmy.Api.Chat;
 
@@ -16,14 +17,28 @@ public static class ChatApi
 
     public static RouteGroupBuilder MapChatApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/gemini").WithTags("gemini");
-        group.MapGet("/conversations", ListConversationsAsync).WithName("listGeminiConversations");
-        group.MapPost("/conversations", CreateConversationAsync).WithName("createGeminiConversation");
-        group.MapGet("/conversations/{id}", GetConversationAsync).WithName("getGeminiConversation");
-        group.MapDelete("/conversations/{id}", DeleteConversationAsync).WithName("deleteGeminiConversation");
-        group.MapGet("/conversations/{id}/messages", ListMessagesAsync).WithName("listGeminiMessages");
-        group.MapPost("/conversations/{id}/messages", SendMessageEndpoint.SendMessageAsync).WithName("sendGeminiMessage");
-        group.MapPost("/generate-image", GenerateImageEndpoint.GenerateImageAsync).WithName("generateGeminiImage");
+        // The spec names this feature's errors GeminiError (same {error} shape) and its ids integers.
+        var group = routes.MapGroup("/api/gemini").WithTags("gemini")
+            .WithErrorSchemaName("GeminiError").WithIntegerPathParameter("id");
+        group.MapGet("/conversations", ListConversationsAsync).WithName("listGeminiConversations")
+            .WithSummary("List all conversations");
+        group.MapPost("/conversations", CreateConversationAsync).WithName("createGeminiConversation")
+            .WithSummary("Create a new conversation")
+            .WithJsonRequestBody<CreateGeminiConversationBody>();
+        group.MapGet("/conversations/{id}", GetConversationAsync).WithName("getGeminiConversation")
+            .WithSummary("Get conversation with messages");
+        group.MapDelete("/conversations/{id}", DeleteConversationAsync).WithName("deleteGeminiConversation")
+            .WithSummary("Delete a conversation");
+        group.MapGet("/conversations/{id}/messages", ListMessagesAsync).WithName("listGeminiMessages")
+            .WithSummary("List messages in a conversation");
+        group.MapPost("/conversations/{id}/messages", SendMessageEndpoint.SendMessageAsync).WithName("sendGeminiMessage")
+            .WithSummary("Send a message and receive an AI response (SSE stream)")
+            .WithJsonRequestBody<SendGeminiMessageBody>()
+            .ProducesEventStream("SSE stream of assistant response chunks: {content} events, then {done: true} or {error}");
+        group.MapPost("/generate-image", GenerateImageEndpoint.GenerateImageAsync).WithName("generateGeminiImage")
+            .WithSummary("Generate an image from a text prompt")
+            .WithJsonRequestBody<GenerateGeminiImageBody>()
+            .ProducesErrors(502);
         return group;
     }
 

@@ -1,6 +1,20 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 
 namespace Timmy.Api.Chat;
+
+// Request bodies, named as in the shared spec. They only describe the API: the handlers read bodies by hand,
+// so a missing or malformed field gets the handler's own 400 JSON error.
+
+public sealed record CreateGeminiConversationBody(string Title);
+
+public sealed record SendGeminiMessageBody(
+    string Content,
+    [property: Description("Gemini model override (default: gemini-3-flash-preview)")] string? Model);
+
+public sealed record GenerateGeminiImageBody(string Prompt);
+
+// Responses. The document names them as the spec does (see Web/ApiDocs).
 
 public sealed record ConversationResponse(int Id, string Title, DateTime CreatedAt)
 {

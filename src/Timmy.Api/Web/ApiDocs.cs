@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.OpenApi;
 using Scalar.AspNetCore;
+using Timmy.Api.Chat;
 using Timmy.Api.Errors;
 using Timmy.Api.Web.OpenApi;
 
@@ -31,7 +32,17 @@ public static class ApiDocs
             .DisableTelemetry());
     }
 
+    /// <summary>Types whose schema the shared spec names differently from the type.</summary>
+    private static readonly Dictionary<Type, string> SpecNames = new()
+    {
+        [typeof(ApiError)] = OpenApiConventions.ErrorSchemaName,
+        [typeof(ConversationResponse)] = "GeminiConversation",
+        [typeof(ConversationWithMessagesResponse)] = "GeminiConversationWithMessages",
+        [typeof(MessageResponse)] = "GeminiMessage",
+        [typeof(GeneratedImageResponse)] = "GenerateGeminiImageResponse",
+    };
+
     /// <summary>Schema names follow the shared spec's component names.</summary>
     private static string? SchemaName(System.Text.Json.Serialization.Metadata.JsonTypeInfo type) =>
-        type.Type == typeof(ApiError) ? "ErrorResponse" : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+        SpecNames.TryGetValue(type.Type, out var name) ? name : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
 }

@@ -11,6 +11,9 @@ public static class OpenApiConventions
 {
     public const string MacaroonScheme = "sessionMacaroon";
 
+    /// <summary>The component name of <see cref="ApiError"/>, as the spec calls it.</summary>
+    public const string ErrorSchemaName = "ErrorResponse";
+
     /// <summary>Documents a required JSON body of type <typeparamref name="T"/>, as a component named after the type.</summary>
     public static RouteHandlerBuilder WithJsonRequestBody<T>(this RouteHandlerBuilder builder) =>
         builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
@@ -54,6 +57,63 @@ public static class OpenApiConventions
 
         return builder;
     }
+
+    /// <summary>
+    /// Documents the JSON errors of these endpoints under another component name, as the spec does for a feature
+    /// whose errors it names separately (gemini's <c>GeminiError</c>). The shape is <see cref="ApiError"/>'s, as on the wire.
+    /// </summary>
+    public static TBuilder WithErrorSchemaName<TBuilder>(this TBuilder builder, string name)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            var errorResponses = (operation.Responses ?? []).Values
+                .SelectMany(response => (response.Content ?? new Dictionary<string, OpenApiMediaType>()).Values)
+                .Where(media => media.Schema is OpenApiSchemaReference { Reference.Id: ErrorSchemaName })
+                .ToList();
+            if (errorResponses.Count == 0)
+            {
+                return;
+            }
+
+            var schema = await context.GetOrCreateSchemaAsync(typeof(ApiError), null, cancellationToken);
+            context.Document!.AddComponent(name, schema);
+            foreach (var media in errorResponses)
+            {
+                media.Schema = new OpenApiSchemaReference(name, context.Document);
+            }
+        });
+
+    /// <summary>
+    /// Describes a path parameter as an integer. The handler takes it as a string and parses it itself, so that
+    /// anything else gets its JSON 400 rather than a routing 404.
+    /// </summary>
+    public static TBuilder WithIntegerPathParameter<TBuilder>(this TBuilder builder, string name)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
+            {
+                if (parameter.In == ParameterLocation.Path && parameter.Name == name)
+                {
+                    parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" };
+                }
+            }
+
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Documents a 200 <c>text/event-stream</c> response; the events themselves have no schema in the spec.</summary>
+    public static RouteHandlerBuilder ProducesEventStream(this RouteHandlerBuilder builder, string description) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Responses ??= [];
+            operation.Responses["200"] = new OpenApiResponse
+            {
+                Description = description,
+                Content = new Dictionary<string, OpenApiMediaType> { ["text/event-stream"] = new() },
+            };
+            return Task.CompletedTask;
+        });
 
     /// <summary>Marks the endpoint as needing <c>Authorization: Bearer &lt;macaroon&gt;</c>.</summary>
     public static RouteHandlerBuilder RequiresMacaroon(this RouteHandlerBuilder builder) =>
