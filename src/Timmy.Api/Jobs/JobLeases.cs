@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Timmy.Api.Data;
 
 namespace Timmy.Api.Jobs;
@@ -19,7 +20,7 @@ public sealed class JobLeases(TimmyDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow();
         return db.Database.IsNpgsql()
             ? await ClaimWithSkipLockedAsync(owner, max, now, now + duration, cancellationToken)
-            : await ClaimOneByOneAsync(owner, max, now, now + duration, cancellationToken);
+            : await ClaimInOneStatementAsync(owner, max, now, now + duration, cancellationToken);
     }
 
     /// <summary>Hands back the leases of jobs still in flight, so another instance can take them up at once.</summary>
@@ -31,33 +32,27 @@ public sealed class JobLeases(TimmyDbContext db, TimeProvider clock)
                 .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
                 .SetProperty(j => j.Attempts, j => j.Attempts - 1), cancellationToken);
 
-    private async Task<IReadOnlyList<JobLease>> ClaimOneByOneAsync(
+    /// <summary>
+    /// SQLite has one writer at a time, so a single UPDATE … RETURNING both picks and leases a batch atomically;
+    /// one statement instead of one per job keeps claiming cheap when thousands of jobs are waiting.
+    /// </summary>
+    private async Task<IReadOnlyList<JobLease>> ClaimInOneStatementAsync(
         string owner, int max, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken)
     {
-        var candidates = await db.Jobs.AsNoTracking()
-            .Where(j => (j.State == JobState.Evaluating || j.State == JobState.Executing) && (j.LeaseExpiresAt == null || j.LeaseExpiresAt < now))
-            .OrderBy(j => j.UpdatedAt)
-            .Select(j => new { j.Id, j.State, j.Attempts })
-            .Take(max)
-            .ToListAsync(cancellationToken);
-
-        var claimed = new List<JobLease>();
-        foreach (var candidate in candidates)
-        {
-            var won = await db.Jobs
-                .Where(j => j.Id == candidate.Id && j.State == candidate.State && j.Attempts == candidate.Attempts
-                    && (j.LeaseExpiresAt == null || j.LeaseExpiresAt < now))
-                .ExecuteUpdateAsync(set => set
-                    .SetProperty(j => j.LeaseOwner, owner)
-                    .SetProperty(j => j.LeaseExpiresAt, expires)
-                    .SetProperty(j => j.Attempts, j => j.Attempts + 1), cancellationToken) == 1;
-            if (won)
-            {
-                claimed.Add(new JobLease(candidate.Id, candidate.Attempts + 1));
-            }
-        }
-
-        return claimed;
+        // Timestamps are stored through DateTimeOffsetToBinaryConverter on SQLite; compare in that form.
+        var toStored = new DateTimeOffsetToBinaryConverter().ConvertToProviderExpression.Compile();
+        long nowStored = toStored(now), expiresStored = toStored(expires);
+        string evaluating = LeasableStates[0], executing = LeasableStates[1];
+        var rows = await db.Database.SqlQuery<LeaseRow>($"""
+            UPDATE jobs SET "LeaseOwner" = {owner}, "LeaseExpiresAt" = {expiresStored}, "Attempts" = "Attempts" + 1
+            WHERE "Id" IN (
+                SELECT "Id" FROM jobs
+                WHERE "State" IN ({evaluating}, {executing}) AND ("LeaseExpiresAt" IS NULL OR "LeaseExpiresAt" < {nowStored})
+                ORDER BY "UpdatedAt"
+                LIMIT {max})
+            RETURNING "Id" AS "JobId", "Attempts" AS "Attempt"
+            """).ToListAsync(cancellationToken);
+        return rows.Select(r => new JobLease(r.JobId, r.Attempt)).ToList();
     }
 
     private async Task<IReadOnlyList<JobLease>> ClaimWithSkipLockedAsync(
