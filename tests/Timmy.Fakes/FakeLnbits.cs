@@ -54,6 +54,16 @@ public sealed class FakeLnbits : LoopbackServer
         }
     }
 
+    /// <summary>Closes every WebSocket, as a restarting LNbits would, and refuses new ones.</summary>
+    public async Task DropWebSocketsAsync()
+    {
+        RefuseWebSockets = true;
+        foreach (var socket in _sockets.Keys)
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "restarting", CancellationToken.None);
+        }
+    }
+
     protected override void Map(WebApplication app)
     {
         app.MapPost("/api/v1/payments", CreatePaymentAsync);

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Timmy.Api.Data.Sqlite;
 
 namespace Timmy.Api.Data;
 
@@ -12,14 +13,23 @@ public static class DatabaseSetup
         var connectionString = configuration.GetConnectionString(ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set");
 
+        services.AddSingleton<GroupInserts>();
+        // Pooled contexts with options built once: a context per request or background step stays cheap.
         if (DatabaseProviders.Detect(connectionString) == DatabaseProvider.Postgres)
         {
             // No retrying execution strategy: the state machine's explicit transactions must not be replayed blindly.
-            services.AddDbContext<TimmyDbContext, PostgresTimmyDbContext>(options => options.UseNpgsql(DatabaseProviders.ToNpgsql(connectionString)));
+            var npgsql = DatabaseProviders.ToNpgsql(connectionString);
+            services.AddDbContextPool<TimmyDbContext, PostgresTimmyDbContext>(options => options.UseNpgsql(npgsql));
         }
         else
         {
-            services.AddDbContext<TimmyDbContext, SqliteTimmyDbContext>(options => options.UseSqlite(WithSqliteDefaults(connectionString)));
+            var sqlite = WithSqliteDefaults(connectionString);
+            // This process's writers queue in memory for SQLite's single write lock (see SqliteWriteGate).
+            services.AddSingleton(new SqliteWriteGate(TimeSpan.FromSeconds(sqlite.DefaultTimeout)));
+            services.AddSingleton<SqliteWriteGateInterceptor>();
+            services.AddDbContextPool<TimmyDbContext, SqliteTimmyDbContext>((provider, options) => options
+                .UseSqlite(sqlite.ToString())
+                .AddInterceptors(provider.GetRequiredService<SqliteWriteGateInterceptor>()));
         }
 
         return services;
@@ -43,7 +53,7 @@ public static class DatabaseSetup
         await db.Database.MigrateAsync();
     }
 
-    private static string WithSqliteDefaults(string connectionString)
+    private static SqliteConnectionStringBuilder WithSqliteDefaults(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         // Concurrent writers wait for the lock rather than failing at once.
@@ -52,7 +62,7 @@ public static class DatabaseSetup
             builder.DefaultTimeout = 60;
         }
 
-        return builder.ToString();
+        return builder;
     }
 
     private static void EnsureSqliteFolderExists(string connectionString)

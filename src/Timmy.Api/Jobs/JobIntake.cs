@@ -21,7 +21,7 @@ public sealed record IntakeOutcome(IntakeStatus Status, Job? Job = null, string?
 /// request returns the job the first attempt created (even when the two race), and a different request under the
 /// same key is refused.
 /// </summary>
-public sealed class JobIntake(TimmyDbContext db, IPaymentBackend payments, IOptions<JobOptions> options, TimeProvider clock, TimmyMetrics metrics)
+public sealed class JobIntake(TimmyDbContext db, GroupInserts inserts, IPaymentBackend payments, IOptions<JobOptions> options, TimeProvider clock, TimmyMetrics metrics)
 {
     public async Task<IntakeOutcome> CreateAsync(string request, string? idempotencyKey, CancellationToken cancellationToken)
     {
@@ -66,21 +66,18 @@ public sealed class JobIntake(TimmyDbContext db, IPaymentBackend payments, IOpti
                 },
             ],
         };
-        // One SaveChanges is one transaction: the job never exists without its invoice (or its key).
-        db.Jobs.Add(job);
-        if (idempotencyKey is not null)
-        {
-            db.IdempotencyKeys.Add(new IdempotencyKey { Key = idempotencyKey, RequestHash = requestHash, JobId = jobId, CreatedAt = now });
-        }
-
+        // The job, its invoice and its key are committed together (in a transaction shared with concurrent creates):
+        // the job never exists without its invoice.
+        object[] rows = idempotencyKey is null
+            ? [job]
+            : [job, new IdempotencyKey { Key = idempotencyKey, RequestHash = requestHash, JobId = jobId, CreatedAt = now }];
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await inserts.InsertAsync(rows, cancellationToken);
         }
         catch (DbUpdateException) when (idempotencyKey is not null)
         {
             // A concurrent retry stored the key first: answer as it did.
-            db.ChangeTracker.Clear();
             return await ReplayAsync(idempotencyKey, requestHash, cancellationToken) ?? throw new InvalidOperationException("Idempotency key vanished");
         }
 

@@ -7,6 +7,9 @@ namespace Timmy.Api.Payments;
 /// </summary>
 public interface IInvoiceListener
 {
-    /// <summary>Yields payment hashes (lower-case hex) as they settle; ends or throws when the connection drops.</summary>
-    IAsyncEnumerable<string> ListenAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Yields payment hashes (lower-case hex) as they settle; ends or throws when the connection drops. Calls
+    /// <paramref name="connected"/> once the feed is up, so the watcher may poll less while it lasts.
+    /// </summary>
+    IAsyncEnumerable<string> ListenAsync(Action connected, CancellationToken cancellationToken);
 }

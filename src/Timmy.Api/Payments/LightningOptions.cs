@@ -28,8 +28,17 @@ public sealed class LightningOptions
     /// </summary>
     public bool? WatchInvoices { get; set; }
 
-    /// <summary>How often the watcher polls pending invoices, in milliseconds.</summary>
+    /// <summary>How often the watcher polls pending invoices while the node's settlement feed is down, in milliseconds.</summary>
     public int PollIntervalMs { get; set; } = 5000;
+
+    /// <summary>
+    /// How often it polls while the feed is connected: the feed reports payments as they happen, so the poll is
+    /// only a safety net for anything it missed, and need not cost the node a request per pending invoice every few seconds.
+    /// </summary>
+    public int ListeningPollIntervalMs { get; set; } = 60_000;
+
+    /// <summary>How many pending invoices one poll checks; the next poll takes the next page.</summary>
+    public int PollBatchSize { get; set; } = 500;
 
     /// <summary>Time allowed for one HTTP attempt at the node, in milliseconds.</summary>
     public int RequestTimeoutMs { get; set; } = 10_000;
@@ -42,6 +51,8 @@ public sealed class LightningOptions
     public bool ShouldWatchInvoices => WatchInvoices ?? true;
 
     public TimeSpan PollInterval => TimeSpan.FromMilliseconds(PollIntervalMs);
+
+    public TimeSpan ListeningPollInterval => TimeSpan.FromMilliseconds(Math.Max(ListeningPollIntervalMs, PollIntervalMs));
 
     public TimeSpan RequestTimeout => TimeSpan.FromMilliseconds(RequestTimeoutMs);
 }

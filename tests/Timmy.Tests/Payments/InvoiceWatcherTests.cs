@@ -94,6 +94,61 @@ public sealed class InvoiceWatcherTests
         Assert.Equal(1, eval!.Calls);
     }
 
+    [Fact]
+    public async Task While_the_feed_is_up_pending_invoices_are_polled_only_rarely()
+    {
+        await using var node = new FakeLnbits();
+        await node.StartAsync();
+        using var factory = Factory(node.TimmySettings(), pollIntervalMs: "50");
+        await CreateJobAsync(factory);
+        await Eventually.IsTrueAsync(() => node.WebSocketSubscribers > 0);
+        await Task.Delay(200);
+
+        var before = node.Requests;
+        await Task.Delay(1000);
+
+        // At the fast pace this would be about 20 status checks of the pending invoice.
+        Assert.Equal(before, node.Requests);
+    }
+
+    [Fact]
+    public async Task When_the_feed_drops_polling_resumes_at_the_fast_pace()
+    {
+        await using var node = new FakeLnbits();
+        await node.StartAsync();
+        using var factory = Factory(node.TimmySettings(), pollIntervalMs: "50");
+        var jobId = await CreateJobAsync(factory);
+        await Eventually.IsTrueAsync(() => node.WebSocketSubscribers > 0);
+
+        await node.DropWebSocketsAsync();
+        await Eventually.IsTrueAsync(() => node.WebSocketSubscribers == 0);
+        await node.SettleAsync(node.Book.ByPaymentRequest(await EvalRequestAsync(factory, jobId)).HashHex);
+
+        // Within the test's bound, long before the 60 s listening interval would have come round.
+        await StateBecomesAsync(factory, jobId, JobState.AwaitingWorkPayment);
+    }
+
+    [Fact]
+    public async Task Polling_pages_through_all_pending_invoices()
+    {
+        await using var node = new FakeLnbits { RefuseWebSockets = true };
+        await node.StartAsync();
+        using var factory = new TimmyFactory
+        {
+            Settings = node.TimmySettings().With(("Lightning:WatchInvoices", "true"), ("Lightning:PollIntervalMs", "50"), ("Lightning:PollBatchSize", "2")),
+        };
+        var jobIds = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            jobIds.Add(await CreateJobAsync(factory));
+        }
+
+        // The newest invoice is on the third page of two.
+        await node.SettleAsync(node.Book.ByPaymentRequest(await EvalRequestAsync(factory, jobIds[^1])).HashHex);
+
+        await StateBecomesAsync(factory, jobIds[^1], JobState.AwaitingWorkPayment);
+    }
+
     private static TimmyFactory Factory(Dictionary<string, string?> settings, string pollIntervalMs) => new()
     {
         Settings = new Dictionary<string, string?>(settings) { ["Lightning:PollIntervalMs"] = pollIntervalMs },

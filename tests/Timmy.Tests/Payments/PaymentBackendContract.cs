@@ -83,7 +83,7 @@ public abstract class PaymentBackendContract : IAsyncLifetime
         var created = await WithBackendAsync(b => b.CreateInvoiceAsync(new InvoiceRequest(5, "listen", Expiry), CancellationToken.None));
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var listener = Factory.Services.GetRequiredService<IInvoiceListener>();
-        var firstSettled = FirstAsync(listener.ListenAsync(stop.Token));
+        var firstSettled = FirstAsync(listener.ListenAsync(() => { }, stop.Token));
 
         await ListenerConnectedAsync();
         await SettleAsync(created.PaymentHash);

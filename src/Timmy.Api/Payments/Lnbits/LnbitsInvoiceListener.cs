@@ -11,10 +11,11 @@ public sealed class LnbitsInvoiceListener(IOptions<LnbitsOptions> options) : IIn
 {
     private const int MaxMessageBytes = 1024 * 1024;
 
-    public async IAsyncEnumerable<string> ListenAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<string> ListenAsync(Action connected, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(WebSocketUri(options.Value), cancellationToken);
+        connected();
         var buffer = new byte[MaxMessageBytes];
         while (socket.State == WebSocketState.Open)
         {

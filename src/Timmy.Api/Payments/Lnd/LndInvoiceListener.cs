@@ -11,7 +11,7 @@ public sealed class LndInvoiceListener(IHttpClientFactory clients) : IInvoiceLis
 {
     internal const string StreamingClient = "lnd-stream";
 
-    public async IAsyncEnumerable<string> ListenAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<string> ListenAsync(Action connected, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var http = clients.CreateClient(StreamingClient);
         using var request = new HttpRequestMessage(HttpMethod.Get, "v1/invoices/subscribe");
@@ -22,6 +22,7 @@ public sealed class LndInvoiceListener(IHttpClientFactory clients) : IInvoiceLis
             throw new PaymentBackendException($"{LndPaymentBackend.Node} refused the invoice subscription: HTTP {(int)response.StatusCode} ({error})");
         }
 
+        connected();
         await foreach (var invoice in LndStream.ReadAsync<LndInvoice>(response, cancellationToken))
         {
             if (invoice.State == "SETTLED" && LndPaymentBackend.HashHex(invoice.RHash) is { } hash)

@@ -7,7 +7,7 @@ namespace Timmy.Api.Payments.Stub;
 /// An embedded Lightning "node" for development and tests: it issues invoices in the seed's format,
 /// keeps its book in the database, and settles an invoice only when told to (the dev pay endpoint).
 /// </summary>
-public sealed class StubPaymentBackend(TimmyDbContext db, StubSettlements settlements, TimeProvider clock) : IPaymentBackend
+public sealed class StubPaymentBackend(TimmyDbContext db, GroupInserts inserts, StubSettlements settlements, TimeProvider clock) : IPaymentBackend
 {
     public string Name => "stub";
 
@@ -28,9 +28,7 @@ public sealed class StubPaymentBackend(TimmyDbContext db, StubSettlements settle
             CreatedAt = now,
             ExpiresAt = now + request.Expiry,
         };
-        db.StubInvoices.Add(invoice);
-        await db.SaveChangesAsync(cancellationToken);
-        db.Entry(invoice).State = EntityState.Detached;
+        await inserts.InsertAsync([invoice], cancellationToken);
         return new CreatedInvoice(invoice.PaymentHash, invoice.PaymentRequest, invoice.ExpiresAt);
     }
 

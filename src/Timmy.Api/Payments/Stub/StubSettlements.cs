@@ -5,20 +5,19 @@ namespace Timmy.Api.Payments.Stub;
 
 /// <summary>
 /// The stub node's notification feed: <see cref="StubPaymentBackend.SimulatePaymentAsync"/> announces each
-/// settled hash here, and the watcher listens as it would to LNbits' WebSocket. Bounded and lossy on
-/// purpose: the watcher's poll catches anything dropped.
+/// settled hash here, and the watcher listens as it would to LNbits' WebSocket. Unbounded, as a node's feed
+/// keeps up with its own payments: a burst of simulated payments is announced in full, not left to the
+/// watcher's slow safety poll.
 /// </summary>
 public sealed class StubSettlements : IInvoiceListener
 {
-    private const int Capacity = 1024;
-
-    private readonly Channel<string> _settled = Channel.CreateBounded<string>(
-        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<string> _settled = Channel.CreateUnbounded<string>();
 
     public void Announce(string paymentHash) => _settled.Writer.TryWrite(paymentHash);
 
-    public async IAsyncEnumerable<string> ListenAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<string> ListenAsync(Action connected, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        connected();
         await foreach (var hash in _settled.Reader.ReadAllAsync(cancellationToken))
         {
             yield return hash;

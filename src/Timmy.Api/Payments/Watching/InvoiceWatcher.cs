@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
+using Timmy.Api.Hosting;
 using Timmy.Api.Jobs;
 using Timmy.Api.Sessions;
 
@@ -10,7 +11,8 @@ namespace Timmy.Api.Payments.Watching;
 /// <summary>
 /// Advances jobs and sessions when their invoices are paid, without waiting for a client to poll ("listen,
 /// then poll", after BTCPay). It listens to the node's settlement feed when the backend has one, and also
-/// polls every pending invoice on a timer, so a payment missed while disconnected is still caught. Both only
+/// polls pending invoices on a timer, so a payment missed while disconnected is still caught: often while the
+/// feed is down, rarely while it is up, and a page at a time in turn, so every pending invoice is reached. Both only
 /// queue owners; a few workers run <see cref="JobAdvancer.AdvanceAsync"/> or <see cref="SessionAdvancer.AdvanceAsync"/>,
 /// whose conditional updates make a second look at the same payment harmless.
 /// </summary>
@@ -23,12 +25,13 @@ public sealed partial class InvoiceWatcher(
     IInvoiceListener? listener = null) : BackgroundService
 {
     private const int Workers = 4;
-    private const int PollBatchSize = 500;
     private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
 
     private readonly Channel<PaymentOwner> _queue = Channel.CreateUnbounded<PaymentOwner>();
     private readonly ConcurrentDictionary<PaymentOwner, byte> _queued = new();
+    private readonly Wakeup _feedLost = new();
+    private volatile bool _feedConnected;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -48,7 +51,7 @@ public sealed partial class InvoiceWatcher(
         {
             try
             {
-                await foreach (var hash in listener.ListenAsync(stoppingToken))
+                await foreach (var hash in listener.ListenAsync(() => _feedConnected = true, stoppingToken))
                 {
                     delay = FirstReconnectDelay;
                     await QueueJobOfAsync(hash, stoppingToken);
@@ -64,6 +67,15 @@ public sealed partial class InvoiceWatcher(
             {
                 LogListenerFailed(ex, delay);
             }
+            finally
+            {
+                if (_feedConnected)
+                {
+                    // Payments may go unreported until the feed is back: poll at the fast pace now.
+                    _feedConnected = false;
+                    _feedLost.Notify();
+                }
+            }
 
             if (!await DelayAsync(delay, stoppingToken))
             {
@@ -76,16 +88,19 @@ public sealed partial class InvoiceWatcher(
 
     private async Task PollAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(lightning.Value.PollInterval, clock);
-        do
+        var settings = lightning.Value;
+        DateTimeOffset? after = null;
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
-                var pending = await PendingInvoices.AwaitingPaymentAsync(
-                    db, clock.GetUtcNow(), jobs.Value.InvoiceExpiry, PollBatchSize, stoppingToken);
-                pending.ForEach(Queue);
+                var page = await PendingInvoices.AwaitingPaymentAsync(
+                    db, clock.GetUtcNow(), jobs.Value.InvoiceExpiry, after, settings.PollBatchSize, stoppingToken);
+                page.Owners.ForEach(Queue);
+                // The next pass takes the next page; after the last, it starts again from the oldest.
+                after = page.Owners.Count < settings.PollBatchSize ? null : page.LastCreatedAt;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -95,8 +110,10 @@ public sealed partial class InvoiceWatcher(
             {
                 LogPollFailed(ex);
             }
+
+            var interval = _feedConnected ? settings.ListeningPollInterval : settings.PollInterval;
+            await _feedLost.WaitAsync(interval, stoppingToken, clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        while (await WaitForTickAsync(timer, stoppingToken));
     }
 
     private async Task QueueJobOfAsync(string paymentHash, CancellationToken stoppingToken)
@@ -161,18 +178,6 @@ public sealed partial class InvoiceWatcher(
         {
             await Task.Delay(delay, clock, stoppingToken);
             return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<bool> WaitForTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
         }
         catch (OperationCanceledException)
         {

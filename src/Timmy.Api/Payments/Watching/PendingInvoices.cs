@@ -6,24 +6,36 @@ namespace Timmy.Api.Payments.Watching;
 /// <summary>What an invoice pays for: a job, or a session's deposit or top-up.</summary>
 internal readonly record struct PaymentOwner(Guid Id, bool IsSession);
 
+/// <summary>A page of owners awaiting payment, and where the next page starts.</summary>
+internal sealed record PendingPage(List<PaymentOwner> Owners, DateTimeOffset? LastCreatedAt);
+
 /// <summary>The watcher's questions to the database: who waits on a payment, and whose invoice is this.</summary>
 internal static class PendingInvoices
 {
     /// <summary>An invoice paid in its last moments may be seen a little later; keep asking for a while.</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
-    /// <summary>Jobs and sessions with an unpaid, unexpired invoice, oldest first.</summary>
-    public static async Task<List<PaymentOwner>> AwaitingPaymentAsync(
-        TimmyDbContext db, DateTimeOffset now, TimeSpan invoiceExpiry, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of the jobs and sessions with an unpaid, unexpired invoice, oldest first, from invoices issued
+    /// after <paramref name="after"/> (a page boundary; invoices sharing its exact instant wait for the next round).
+    /// </summary>
+    public static async Task<PendingPage> AwaitingPaymentAsync(
+        TimmyDbContext db, DateTimeOffset now, TimeSpan invoiceExpiry, DateTimeOffset? after, int limit, CancellationToken cancellationToken)
     {
         var issuedAfter = now - invoiceExpiry - Grace;
-        var owners = await db.Invoices.AsNoTracking()
+        if (after > issuedAfter)
+        {
+            issuedAfter = after.Value;
+        }
+
+        var invoices = await db.Invoices.AsNoTracking()
             .Where(i => i.PaidAt == null && i.CreatedAt > issuedAfter)
             .OrderBy(i => i.CreatedAt)
-            .Select(i => new { i.JobId, i.SessionId })
+            .Select(i => new { i.JobId, i.SessionId, i.CreatedAt })
             .Take(limit)
             .ToListAsync(cancellationToken);
-        return owners.Select(o => Owner(o.JobId, o.SessionId)).OfType<PaymentOwner>().ToList();
+        var owners = invoices.Select(i => Owner(i.JobId, i.SessionId)).OfType<PaymentOwner>().ToList();
+        return new PendingPage(owners, invoices.Count == 0 ? null : invoices[^1].CreatedAt);
     }
 
     /// <summary>Who an invoice belongs to; null for a payment Timmy did not ask for.</summary>
