@@ -4,10 +4,13 @@ namespace Timmy.Bench;
 
 /// <summary>
 /// Many jobs in flight at once against a server whose offline model takes <c>--model-latency-ms</c> per call.
-/// First every job is created and its eval invoice paid (with a bounded number of connections); then one
-/// client per job, all at once, polls it through eval, pays the work invoice and polls it to complete.
-/// Each job needs two model calls, so if the server could hold them all in flight the last job would
-/// finish 2 × latency after the start: that is the ideal the measured throughput is compared with.
+/// First a warm-up of <c>--warmup-jobs</c> through the same flow, so the server's code is compiled and its pools
+/// sized, as in a service that has been up for a while. Setup (untimed): every job is created and, with
+/// <c>--wait events</c> (the default), its event stream opened.
+/// Then the clock starts and one client per job, all at once, pays the eval invoice, waits for the work invoice
+/// (following its stream, or polling every <c>--poll-interval-ms</c>), pays it and waits for the result.
+/// Each job needs two model calls, so if the server could hold them all in flight the last job would finish
+/// 2 × latency after the start: that is the ideal the measured throughput is compared with.
 /// </summary>
 public static class ScaleRun
 {
@@ -22,31 +25,66 @@ public static class ScaleRun
         var modelLatency = TimeSpan.FromMilliseconds(options.Int("model-latency-ms", 3000));
         var setupConnections = options.Int("setup-connections", 64);
         var pollInterval = TimeSpan.FromMilliseconds(options.Int("poll-interval-ms", 500));
+        var wait = Enum.Parse<WaitMode>(options.String("wait", "events"), ignoreCase: true);
         using var deadline = new CancellationTokenSource(options.Seconds("timeout", 300));
 
-        using var http = TimmyApi.CreateHttpClient(baseAddress, int.MaxValue);
+        // Requests (creates, payments, polls) share a bounded pool, as one busy client would; each event stream
+        // holds a connection of its own for as long as its job is in flight.
+        using var http = TimmyApi.CreateHttpClient(baseAddress, options.Int("request-connections", 256));
+        using var streams = TimmyApi.CreateHttpClient(baseAddress, int.MaxValue);
         var api = new TimmyApi(http);
-        var flow = new JobFlow(api, pollInterval);
+        var flow = new JobFlow(api, pollInterval, wait, streams);
+        var warmupJobs = options.Int("warmup-jobs", Math.Min(jobs, 1000));
+        if (warmupJobs > 0)
+        {
+            var warmup = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, warmupJobs),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(setupConnections, warmupJobs / 2), CancellationToken = deadline.Token },
+                async (_, cancellationToken) => await flow.RunAsync(cancellationToken));
+            var settled = ProcessSampler.Read(serverPid);
+            Console.WriteLine($"Warm-up: {warmupJobs} jobs through the whole flow in {warmup.Elapsed.TotalSeconds:0.0} s; " +
+                $"server RSS now {settled.RssKb / 1024} MB, {settled.Threads} threads");
+        }
+
         await using var sampler = ProcessSampler.Start(serverPid, TimeSpan.FromMilliseconds(100));
 
-        var ids = new string[jobs];
+        var created = new CreatedJob[jobs];
+        var events = new JobEventStream?[jobs];
         var setup = Stopwatch.StartNew();
         await Parallel.ForEachAsync(
             Enumerable.Range(0, jobs),
             new ParallelOptions { MaxDegreeOfParallelism = setupConnections, CancellationToken = deadline.Token },
-            async (i, cancellationToken) => ids[i] = await flow.CreateAndPayEvalAsync(cancellationToken));
+            async (i, cancellationToken) =>
+            {
+                created[i] = await api.CreateJobAsync(cancellationToken);
+                events[i] = wait == WaitMode.Events ? await flow.OpenEventsAsync(created[i], cancellationToken) : null;
+            });
         setup.Stop();
-        Console.WriteLine($"Created and paid {jobs} jobs in {setup.Elapsed.TotalSeconds:0.0} s ({jobs / setup.Elapsed.TotalSeconds:0} jobs/s)");
+        Console.WriteLine($"Created {jobs} jobs{(wait == WaitMode.Events ? " and opened their event streams" : "")} in " +
+            $"{setup.Elapsed.TotalSeconds:0.0} s ({jobs / setup.Elapsed.TotalSeconds:0} jobs/s); waiting by {wait.ToString().ToLowerInvariant()}");
 
         var completions = new Latencies();
         long failed = 0;
         string? firstError = null;
         var started = Stopwatch.GetTimestamp();
-        var inFlight = Task.WhenAll(ids.Select(async id =>
+        var inFlight = Task.WhenAll(Enumerable.Range(0, jobs).Select(async i =>
         {
             try
             {
-                await flow.CompletePaidJobAsync(id, deadline.Token);
+                if (events[i] is { } stream)
+                {
+                    await using (stream)
+                    {
+                        await flow.PayAndFollowAsync(created[i], stream, deadline.Token);
+                    }
+                }
+                else
+                {
+                    await api.PayAsync(created[i].EvalPaymentHash, deadline.Token);
+                    await flow.CompletePaidJobAsync(created[i].JobId, deadline.Token);
+                }
+
                 completions.Add(Stopwatch.GetElapsedTime(started));
             }
             catch (Exception ex)
@@ -81,6 +119,7 @@ public static class ScaleRun
         Report.Result(
             "scale",
             ("jobs", jobs),
+            ("wait", wait.ToString().ToLowerInvariant()),
             ("completed", completed),
             ("failed", failed),
             ("retries", api.Retries),

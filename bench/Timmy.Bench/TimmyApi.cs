@@ -6,7 +6,22 @@ namespace Timmy.Bench;
 
 public sealed record CreatedJob(string JobId, string EvalPaymentHash);
 
-public sealed record JobView(string State, string? WorkPaymentHash);
+public sealed record JobView(string State, string? WorkPaymentHash)
+{
+    public static JobView Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return From(document.RootElement);
+    }
+
+    public static JobView From(JsonElement job)
+    {
+        var workHash = job.TryGetProperty("workInvoice", out var work) && work.TryGetProperty("paymentHash", out var hash)
+            ? hash.GetString()
+            : null;
+        return new JobView(job.GetProperty("state").GetString()!, workHash);
+    }
+}
 
 /// <summary>Timmy's job endpoints as a client uses them, counting and timing every request.</summary>
 public sealed class TimmyApi(HttpClient http)
@@ -70,11 +85,7 @@ public sealed class TimmyApi(HttpClient http)
     public async Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken)
     {
         using var json = await SendAsync(HttpMethod.Get, $"/api/jobs/{jobId}", null, HttpStatusCode.OK, idempotent: true, cancellationToken);
-        var root = json.RootElement;
-        var workHash = root.TryGetProperty("workInvoice", out var work) && work.TryGetProperty("paymentHash", out var hash)
-            ? hash.GetString()
-            : null;
-        return new JobView(root.GetProperty("state").GetString()!, workHash);
+        return JobView.From(json.RootElement);
     }
 
     private async Task<JsonDocument> SendAsync(

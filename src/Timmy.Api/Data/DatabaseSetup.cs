@@ -13,7 +13,7 @@ public static class DatabaseSetup
         var connectionString = configuration.GetConnectionString(ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set");
 
-        services.AddSingleton<GroupInserts>();
+        services.AddSingleton<GroupCommit>();
         // Pooled contexts with options built once: a context per request or background step stays cheap.
         if (DatabaseProviders.Detect(connectionString) == DatabaseProvider.Postgres)
         {

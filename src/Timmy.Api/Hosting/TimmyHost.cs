@@ -53,14 +53,16 @@ public static class TimmyHost
 
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
         services.AddTimmyPricing(configuration);
-        services.AddScoped<JobTransitions>();
+        services.AddSingleton<JobTransitions>();
+        services.AddSingleton<JobChanges>();
         services.AddScoped<PaymentChecks>();
         services.AddScoped<JobIntake>();
         services.AddScoped<JobAdvancer>();
-        services.AddScoped<JobProcessor>();
+        services.AddSingleton<JobProcessor>();
         services.AddScoped<JobLeases>();
         services.AddSingleton<JobWorkSignal>();
         services.AddHostedService<JobWorker>();
+        services.AddHostedService<JobChangePoller>();
         services.AddScoped<RefundClaims>();
         services.AddSingleton<FinishedJobCache>();
         services.Configure<JobEventsOptions>(configuration.GetSection(JobEventsOptions.Section));

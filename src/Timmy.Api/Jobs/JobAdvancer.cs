@@ -16,14 +16,29 @@ public sealed class JobAdvancer(
     PaymentChecks checks,
     JobWorkSignal workSignal)
 {
+    /// <summary>The job after any payment its current invoice has received is recorded; null if there is no such job.</summary>
     public async Task<Job?> AdvanceAsync(Guid jobId, CancellationToken cancellationToken)
     {
-        var job = await LoadAsync(jobId, cancellationToken);
-        if (job is null)
-        {
-            return null;
-        }
+        var job = await ReadAsync(jobId, cancellationToken);
+        return job is not null && await RecordPaymentAsync(job, cancellationToken) ? await ReadAsync(jobId, cancellationToken) : job;
+    }
 
+    /// <summary>Records a payment of the job's current invoice, if the node has one; for callers that need not see the result.</summary>
+    public async Task NoticePaymentAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        if (await ReadAsync(jobId, cancellationToken) is { } job)
+        {
+            await RecordPaymentAsync(job, cancellationToken);
+        }
+    }
+
+    /// <summary>The job as stored, without asking the node about payments.</summary>
+    public Task<Job?> ReadAsync(Guid jobId, CancellationToken cancellationToken) =>
+        db.Jobs.AsNoTracking().Include(j => j.Invoices).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+
+    /// <summary>True when the current invoice turned out to be paid, so the job has moved on (by this call or another).</summary>
+    private async Task<bool> RecordPaymentAsync(Job job, CancellationToken cancellationToken)
+    {
         var (invoice, next) = job.State switch
         {
             JobState.AwaitingEvalPayment => (job.EvalInvoice, JobState.Evaluating),
@@ -32,7 +47,7 @@ public sealed class JobAdvancer(
         };
         if (invoice is null || await checks.PaidAtAsync(invoice, cancellationToken) is not { } paidAt)
         {
-            return job;
+            return false;
         }
 
         // Once the payment is seen, recording it must not depend on the client staying connected.
@@ -41,9 +56,6 @@ public sealed class JobAdvancer(
             workSignal.Notify();
         }
 
-        return await LoadAsync(jobId, cancellationToken);
+        return true;
     }
-
-    private Task<Job?> LoadAsync(Guid jobId, CancellationToken cancellationToken) =>
-        db.Jobs.AsNoTracking().Include(j => j.Invoices).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
 }

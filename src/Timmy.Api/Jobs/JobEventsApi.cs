@@ -14,16 +14,21 @@ public sealed class JobEventsOptions
 {
     public const string Section = "JobEvents";
 
-    public int PollIntervalMs { get; set; } = 500;
+    /// <summary>
+    /// Moves made by this instance are pushed at once; this is how often <see cref="JobChangePoller"/> looks for
+    /// moves made by other instances. With the invoice watcher off, each stream also looks this often itself,
+    /// since then nothing else notices payments.
+    /// </summary>
+    public int PollIntervalMs { get; set; } = 1000;
 
     /// <summary>After this the stream ends; an EventSource reconnects by itself and gets the current state first.</summary>
     public int MaxDurationSeconds { get; set; } = 600;
 }
 
 /// <summary>
-/// <c>GET /api/jobs/{id}/events</c>: a Server-Sent Events stream of the job as it changes. It polls the job
-/// through <see cref="JobAdvancer"/> (which also notices payments), so it reports whatever state the job is in,
-/// whoever moved it.
+/// <c>GET /api/jobs/{id}/events</c>: a Server-Sent Events stream of the job as it changes. It looks at the job
+/// through <see cref="JobAdvancer"/> (which also notices payments) whenever it is told the job moved (see
+/// <see cref="JobChanges"/>), so it reports whatever state the job is in, whoever moved it.
 /// </summary>
 public static class JobEventsApi
 {
@@ -41,11 +46,26 @@ public static class JobEventsApi
     }
 
     private static async Task<Results<ServerSentEventsResult<string>, NotFound<ApiError>>> StreamJobEventsAsync(
-        string id, JobAdvancer advancer, IServiceScopeFactory scopes, IOptions<JobEventsOptions> options, IOptions<JsonOptions> json,
-        HttpContext http, CancellationToken cancellationToken)
+        string id, JobChanges changes, IServiceScopeFactory scopes, IOptions<JobEventsOptions> options,
+        IOptions<LightningOptions> lightning, IOptions<JsonOptions> json, HttpContext http, CancellationToken cancellationToken)
     {
-        // Checked before the stream starts, so an unknown job is a plain JSON 404 rather than an empty stream.
-        if (!Guid.TryParse(id, out var jobId) || await advancer.AdvanceAsync(jobId, cancellationToken) is null)
+        if (!Guid.TryParse(id, out var jobId))
+        {
+            return ApiErrors.NotFound(JobsApi.JobNotFound);
+        }
+
+        // Followed before the first look, so a move in between is not missed; forgotten when the request ends.
+        var watch = changes.Follow(jobId);
+        http.Response.RegisterForDispose(watch);
+        // Looked at before the stream starts, so an unknown job is a plain JSON 404 rather than an empty stream. A
+        // stream may stay open for minutes, so it borrows a database context only for each look, in its own scope.
+        Job? first;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            first = await scope.ServiceProvider.GetRequiredService<JobAdvancer>().AdvanceAsync(jobId, cancellationToken);
+        }
+
+        if (first is null)
         {
             return ApiErrors.NotFound(JobsApi.JobNotFound);
         }
@@ -53,67 +73,59 @@ public static class JobEventsApi
         http.Response.Headers.CacheControl = "no-cache";
         // Tells a buffering reverse proxy (nginx) to pass each event on at once.
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        var events = ChangesAsync(jobId, scopes, options.Value, json.Value.SerializerOptions, cancellationToken);
-        return TypedResults.ServerSentEvents(events);
+        var stream = new EventStream(watch, scopes, options.Value, lightning.Value.ShouldWatchInvoices, lightning.Value.IsStub, json.Value.SerializerOptions);
+        return TypedResults.ServerSentEvents(stream.ChangesAsync(first, cancellationToken));
     }
 
-    private static async IAsyncEnumerable<SseItem<string>> ChangesAsync(
-        Guid jobId, IServiceScopeFactory scopes, JobEventsOptions options, JsonSerializerOptions json,
-        [EnumeratorCancellation] CancellationToken requestAborted)
+    /// <summary>One client's stream: it shows the job, then waits to be told of a change before it looks again.</summary>
+    private sealed class EventStream(
+        JobChanges.Watch watch, IServiceScopeFactory scopes, JobEventsOptions options, bool watcherOn, bool simulated, JsonSerializerOptions json)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-        deadline.CancelAfter(TimeSpan.FromSeconds(options.MaxDurationSeconds));
-        var interval = TimeSpan.FromMilliseconds(options.PollIntervalMs);
-        string? last = null;
-        while (!deadline.IsCancellationRequested)
+        public async IAsyncEnumerable<SseItem<string>> ChangesAsync(Job first, [EnumeratorCancellation] CancellationToken requestAborted)
         {
-            var job = await SnapshotAsync(jobId, scopes, deadline.Token);
-            if (job is null)
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+            deadline.CancelAfter(TimeSpan.FromSeconds(options.MaxDurationSeconds));
+            // Payments move jobs through the watcher, which publishes; without it the stream must look for them itself.
+            var ownLooks = watcherOn ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(options.PollIntervalMs);
+            string? last = null;
+            for (var job = first; job is not null; job = await LookAsync(deadline.Token))
             {
-                yield break;
-            }
+                watch.SeenUpdate = job.UpdatedAt.UtcTicks;
+                var serialized = JsonSerializer.Serialize(JobStatusResponse.From(job, simulated), json);
+                if (serialized != last)
+                {
+                    last = serialized;
+                    yield return new SseItem<string>(serialized, EventType);
+                }
 
-            var serialized = JsonSerializer.Serialize(job, json);
-            if (serialized != last)
+                if (IsFinal(job.State))
+                {
+                    yield break;
+                }
+
+                await watch.WaitAsync(ownLooks, deadline.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (deadline.IsCancellationRequested)
+                {
+                    yield break;
+                }
+            }
+        }
+
+        /// <summary>One look at the job in a fresh scope (its own DbContext); null when gone or cancelled.</summary>
+        private async Task<Job?> LookAsync(CancellationToken cancellationToken)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var advancer = scope.ServiceProvider.GetRequiredService<JobAdvancer>();
+            try
             {
-                last = serialized;
-                yield return new SseItem<string>(serialized, EventType);
+                return watcherOn
+                    ? await advancer.ReadAsync(watch.JobId, cancellationToken)
+                    : await advancer.AdvanceAsync(watch.JobId, cancellationToken);
             }
-
-            if (IsFinal(job.State) || !await DelayAsync(interval, deadline.Token))
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                yield break;
+                return null;
             }
-        }
-    }
-
-    /// <summary>One look at the job in a fresh scope, so each poll gets its own DbContext; null when gone or cancelled.</summary>
-    private static async Task<JobStatusResponse?> SnapshotAsync(Guid jobId, IServiceScopeFactory scopes, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var advancer = scope.ServiceProvider.GetRequiredService<JobAdvancer>();
-        var payments = scope.ServiceProvider.GetRequiredService<IPaymentBackend>();
-        try
-        {
-            var job = await advancer.AdvanceAsync(jobId, cancellationToken);
-            return job is null ? null : JobStatusResponse.From(job, payments.IsSimulated);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
-    }
-
-    private static async Task<bool> DelayAsync(TimeSpan interval, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(interval, cancellationToken);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 

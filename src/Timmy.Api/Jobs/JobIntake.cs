@@ -21,7 +21,7 @@ public sealed record IntakeOutcome(IntakeStatus Status, Job? Job = null, string?
 /// request returns the job the first attempt created (even when the two race), and a different request under the
 /// same key is refused.
 /// </summary>
-public sealed class JobIntake(TimmyDbContext db, GroupInserts inserts, IPaymentBackend payments, IOptions<JobOptions> options, TimeProvider clock, TimmyMetrics metrics)
+public sealed class JobIntake(TimmyDbContext db, GroupCommit commits, IPaymentBackend payments, IOptions<JobOptions> options, TimeProvider clock, TimmyMetrics metrics)
 {
     public async Task<IntakeOutcome> CreateAsync(string request, string? idempotencyKey, CancellationToken cancellationToken)
     {
@@ -73,7 +73,7 @@ public sealed class JobIntake(TimmyDbContext db, GroupInserts inserts, IPaymentB
             : [job, new IdempotencyKey { Key = idempotencyKey, RequestHash = requestHash, JobId = jobId, CreatedAt = now }];
         try
         {
-            await inserts.InsertAsync(rows, cancellationToken);
+            await commits.InsertAsync(rows, cancellationToken);
         }
         catch (DbUpdateException) when (idempotencyKey is not null)
         {

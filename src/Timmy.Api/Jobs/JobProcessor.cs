@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Agent;
 using Timmy.Api.Data;
-using Timmy.Api.Observability;
 using Timmy.Api.Payments;
 using Timmy.Api.Pricing;
 
@@ -12,21 +11,27 @@ namespace Timmy.Api.Jobs;
 /// Does the paid-for work of one job that a <see cref="JobWorker"/> has leased: the eval (then rejected, or
 /// a priced work invoice) or the work (then complete, with its cost ledger). Every outcome is a conditional
 /// move out of the leased state; an error from the agent or the Lightning backend moves the job to failed.
+/// It borrows a database context or a node client only for the moment it needs one, never across a model
+/// call, so thousands of jobs waiting on the model hold no pooled resources.
 /// </summary>
 public sealed partial class JobProcessor(
-    TimmyDbContext db,
+    IServiceScopeFactory scopes,
     JobTransitions transitions,
-    IPaymentBackend payments,
     IJobAgent agent,
     WorkFeeCalculator fees,
     IOptions<JobOptions> options,
     TimeProvider clock,
-    TimmyMetrics metrics,
     ILogger<JobProcessor> logger)
 {
     public async Task ProcessAsync(Guid jobId, int attempt, CancellationToken cancellationToken)
     {
-        var job = await db.Jobs.AsNoTracking().Include(j => j.Invoices).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+        Job? job;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            job = await scope.ServiceProvider.GetRequiredService<TimmyDbContext>().Jobs.AsNoTracking()
+                .Include(j => j.Invoices).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+        }
+
         if (job is not { State: JobState.Evaluating or JobState.Executing })
         {
             return;
@@ -65,11 +70,14 @@ public sealed partial class JobProcessor(
             }
 
             var quote = await fees.QuoteAsync(job.Request, cancellationToken);
-            var created = await payments.CreateInvoiceAsync(
-                new InvoiceRequest(quote.AmountSats, $"Timmy work fee for job {job.Id}", options.Value.InvoiceExpiry), cancellationToken);
+            CreatedInvoice created;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                created = await scope.ServiceProvider.GetRequiredService<IPaymentBackend>().CreateInvoiceAsync(
+                    new InvoiceRequest(quote.AmountSats, $"Timmy work fee for job {job.Id}", options.Value.InvoiceExpiry), cancellationToken);
+            }
 
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            db.Invoices.Add(new Invoice
+            var workInvoice = new Invoice
             {
                 Id = Guid.NewGuid(),
                 JobId = job.Id,
@@ -78,15 +86,9 @@ public sealed partial class JobProcessor(
                 PaymentRequest = created.PaymentRequest,
                 AmountSats = quote.AmountSats,
                 CreatedAt = clock.GetUtcNow(),
-            });
-            await db.SaveChangesAsync(cancellationToken);
-            var moved = await transitions.TryMoveAsync(
-                job.Id, JobState.Evaluating, JobState.AwaitingWorkPayment, set => set.SetEvalUsage(usage).SetQuote(quote), cancellationToken);
-            if (moved)
-            {
-                await transaction.CommitAsync(cancellationToken);
-                metrics.Invoiced(InvoiceKind.JobWork.ToString(), quote.AmountSats);
-            }
+            };
+            await transitions.TryMoveWithInvoiceAsync(
+                job.Id, JobState.Evaluating, JobState.AwaitingWorkPayment, workInvoice, set => set.SetEvalUsage(usage).SetQuote(quote), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -119,7 +121,6 @@ public sealed partial class JobProcessor(
             ? ex.Message
             : "Internal error while processing the job";
         LogJobFailed(ex, jobId, from.ToWireName());
-        db.ChangeTracker.Clear();
         await transitions.TryMoveAsync(jobId, from, JobState.Failed, set =>
         {
             set.SetProperty(j => j.ErrorMessage, message);

@@ -10,6 +10,7 @@ namespace Timmy.Api.Jobs;
 /// </summary>
 public sealed partial class JobWorker(
     IServiceScopeFactory scopes,
+    JobProcessor processor,
     JobWorkSignal signal,
     IOptions<JobOptions> options,
     IHostApplicationLifetime lifetime,
@@ -81,9 +82,8 @@ public sealed partial class JobWorker(
     {
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
             // Paid work is not abandoned because the host is stopping; StopAsync decides how long to wait for it.
-            await scope.ServiceProvider.GetRequiredService<JobProcessor>().ProcessAsync(lease.JobId, lease.Attempt, CancellationToken.None);
+            await processor.ProcessAsync(lease.JobId, lease.Attempt, CancellationToken.None);
         }
         catch (Exception ex)
         {

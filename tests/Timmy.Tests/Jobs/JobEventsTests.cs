@@ -41,6 +41,44 @@ public sealed class JobEventsTests : IDisposable
     }
 
     [Fact]
+    public async Task Moves_made_by_this_instance_are_pushed_without_waiting_for_the_poll()
+    {
+        // A poll so rare that only a push can explain events within the test's bounds.
+        using var pushOnly = new TimmyFactory { Settings = { ["JobEvents:PollIntervalMs"] = "600000" } };
+        var client = pushOnly.CreateClient();
+        var created = await client.CreateJobAsync("Explain the Lightning Network in two sentences");
+        await using var stream = await JobEventStream.OpenAsync(client, created.Str("jobId"));
+        Assert.Equal("awaiting_eval_payment", (await stream.NextAsync())!.Value.Str("state"));
+
+        await client.PayAsync(created.Str("evalInvoice", "paymentHash"));
+        var accepted = await stream.NextWithStateAsync("awaiting_work_payment");
+        await client.PayAsync(accepted.Str("workInvoice", "paymentHash"));
+
+        Assert.Equal("complete", (await stream.NextWithStateAsync("complete")).Str("state"));
+    }
+
+    [Fact]
+    public async Task Moves_made_by_another_instance_reach_the_stream()
+    {
+        var name = $"timmy_two_instances_{Guid.NewGuid():N}";
+        // This instance does no work, so every move after the payment is the other instance's.
+        using var here = new TimmyFactory
+        {
+            DatabaseName = name, KeepDatabase = true, Settings = { ["JobEvents:PollIntervalMs"] = "100", ["Jobs:WorkerConcurrency"] = "0" },
+        };
+        using var there = new TimmyFactory { DatabaseName = name };
+        var client = here.CreateClient();
+        var created = await client.CreateJobAsync("Explain the Lightning Network in two sentences");
+        await using var stream = await JobEventStream.OpenAsync(client, created.Str("jobId"));
+        Assert.Equal("awaiting_eval_payment", (await stream.NextAsync())!.Value.Str("state"));
+
+        // The other instance's node is told of the payment, and its watcher moves the job.
+        await there.CreateClient().PayAsync(created.Str("evalInvoice", "paymentHash"));
+
+        Assert.Equal("awaiting_work_payment", (await stream.NextWithStateAsync("awaiting_work_payment")).Str("state"));
+    }
+
+    [Fact]
     public async Task A_rejected_job_sends_its_reason_and_ends_the_stream()
     {
         var client = _factory.CreateClient();

@@ -7,7 +7,7 @@ namespace Timmy.Api.Payments.Stub;
 /// An embedded Lightning "node" for development and tests: it issues invoices in the seed's format,
 /// keeps its book in the database, and settles an invoice only when told to (the dev pay endpoint).
 /// </summary>
-public sealed class StubPaymentBackend(TimmyDbContext db, GroupInserts inserts, StubSettlements settlements, TimeProvider clock) : IPaymentBackend
+public sealed class StubPaymentBackend(TimmyDbContext db, GroupCommit commits, StubSettlements settlements, TimeProvider clock) : IPaymentBackend
 {
     public string Name => "stub";
 
@@ -28,7 +28,7 @@ public sealed class StubPaymentBackend(TimmyDbContext db, GroupInserts inserts, 
             CreatedAt = now,
             ExpiresAt = now + request.Expiry,
         };
-        await inserts.InsertAsync([invoice], cancellationToken);
+        await commits.InsertAsync([invoice], cancellationToken);
         return new CreatedInvoice(invoice.PaymentHash, invoice.PaymentRequest, invoice.ExpiresAt);
     }
 
@@ -55,9 +55,9 @@ public sealed class StubPaymentBackend(TimmyDbContext db, GroupInserts inserts, 
     public async Task<bool> SimulatePaymentAsync(string paymentHash, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var settled = await db.StubInvoices
+        var settled = await commits.RunAsync(book => book.StubInvoices
             .Where(i => i.PaymentHash == paymentHash && i.SettledAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(i => i.SettledAt, now), cancellationToken);
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.SettledAt, now), CancellationToken.None), cancellationToken);
         if (settled > 0)
         {
             settlements.Announce(paymentHash);

@@ -24,10 +24,13 @@ public sealed partial class InvoiceWatcher(
     ILogger<InvoiceWatcher> logger,
     IInvoiceListener? listener = null) : BackgroundService
 {
-    private const int Workers = 4;
+    /// <summary>Advances run side by side: each mostly waits on the database, and their moves share group commits.</summary>
+    private const int Workers = 64;
+    private const int ResolveBatchSize = 500;
     private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
 
+    private readonly Channel<string> _settled = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<PaymentOwner> _queue = Channel.CreateUnbounded<PaymentOwner>();
     private readonly ConcurrentDictionary<PaymentOwner, byte> _queued = new();
     private readonly Wakeup _feedLost = new();
@@ -36,7 +39,7 @@ public sealed partial class InvoiceWatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var workers = Enumerable.Range(0, Workers).Select(_ => AdvanceQueuedJobsAsync(stoppingToken));
-        await Task.WhenAll([ListenAsync(stoppingToken), PollAsync(stoppingToken), .. workers]);
+        await Task.WhenAll([ListenAsync(stoppingToken), ResolveSettledAsync(stoppingToken), PollAsync(stoppingToken), .. workers]);
     }
 
     private async Task ListenAsync(CancellationToken stoppingToken)
@@ -54,7 +57,7 @@ public sealed partial class InvoiceWatcher(
                 await foreach (var hash in listener.ListenAsync(() => _feedConnected = true, stoppingToken))
                 {
                     delay = FirstReconnectDelay;
-                    await QueueJobOfAsync(hash, stoppingToken);
+                    _settled.Writer.TryWrite(hash.ToLowerInvariant());
                 }
 
                 LogListenerClosed(delay);
@@ -116,13 +119,37 @@ public sealed partial class InvoiceWatcher(
         }
     }
 
-    private async Task QueueJobOfAsync(string paymentHash, CancellationToken stoppingToken)
+    /// <summary>Finds whose invoices the feed reported settled, many at a time when payments arrive in a burst.</summary>
+    private async Task ResolveSettledAsync(CancellationToken stoppingToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
-        if (await PendingInvoices.OwnerOfAsync(db, paymentHash.ToLowerInvariant(), stoppingToken) is { } owner)
+        var hashes = new List<string>(ResolveBatchSize);
+        try
         {
-            Queue(owner);
+            while (await _settled.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (hashes.Count < ResolveBatchSize && _settled.Reader.TryRead(out var hash))
+                {
+                    hashes.Add(hash);
+                }
+
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
+                    (await PendingInvoices.OwnersOfAsync(db, hashes, stoppingToken)).ForEach(Queue);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // The safety poll will find these payments.
+                    LogResolveFailed(ex, hashes.Count);
+                }
+
+                hashes.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
         }
     }
 
@@ -163,7 +190,7 @@ public sealed partial class InvoiceWatcher(
             }
             else
             {
-                await scope.ServiceProvider.GetRequiredService<JobAdvancer>().AdvanceAsync(owner.Id, stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<JobAdvancer>().NoticePaymentAsync(owner.Id, stoppingToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -190,6 +217,9 @@ public sealed partial class InvoiceWatcher(
 
     [LoggerMessage(LogLevel.Warning, "The Lightning settlement feed failed; reconnecting in {Delay} (pending invoices are still polled)")]
     private partial void LogListenerFailed(Exception ex, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Warning, "Could not look up the owners of {Count} settled invoices; the poll will find them")]
+    private partial void LogResolveFailed(Exception ex, int count);
 
     [LoggerMessage(LogLevel.Warning, "Polling pending invoices failed; will try again on the next tick")]
     private partial void LogPollFailed(Exception ex);

@@ -38,14 +38,14 @@ internal static class PendingInvoices
         return new PendingPage(owners, invoices.Count == 0 ? null : invoices[^1].CreatedAt);
     }
 
-    /// <summary>Who an invoice belongs to; null for a payment Timmy did not ask for.</summary>
-    public static async Task<PaymentOwner?> OwnerOfAsync(TimmyDbContext db, string paymentHash, CancellationToken cancellationToken)
+    /// <summary>Whom these invoices belong to; payments Timmy did not ask for have no owner and are left out.</summary>
+    public static async Task<List<PaymentOwner>> OwnersOfAsync(TimmyDbContext db, IReadOnlyCollection<string> paymentHashes, CancellationToken cancellationToken)
     {
-        var owner = await db.Invoices.AsNoTracking()
-            .Where(i => i.PaymentHash == paymentHash)
+        var owners = await db.Invoices.AsNoTracking()
+            .Where(i => paymentHashes.Contains(i.PaymentHash))
             .Select(i => new { i.JobId, i.SessionId })
-            .FirstOrDefaultAsync(cancellationToken);
-        return owner is null ? null : Owner(owner.JobId, owner.SessionId);
+            .ToListAsync(cancellationToken);
+        return owners.Select(o => Owner(o.JobId, o.SessionId)).OfType<PaymentOwner>().ToList();
     }
 
     private static PaymentOwner? Owner(Guid? jobId, Guid? sessionId) =>

@@ -1,0 +1,149 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+
+namespace Timmy.Api.Data;
+
+/// <summary>
+/// Group commit. Short units of database work from many callers run one after another in one transaction,
+/// so a burst of job creations, payments and state moves costs a few disk syncs instead of one each: while
+/// one batch commits, the next collects. Each unit runs inside its own savepoint, so a unit that throws is
+/// rolled back alone and only its caller sees the error; a caller's task completes once the batch holding
+/// its unit has committed. Units get the batch's DbContext and must not wait on anything but that database.
+/// </summary>
+public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit> logger) : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+    private const string UnitSavepoint = "timmy_unit";
+
+    private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _startLock = new();
+    private Task? _loop;
+
+    /// <summary>Runs <paramref name="work"/> in a shared transaction and returns its result once that has committed.</summary>
+    public Task<T> RunAsync<T>(Func<TimmyDbContext, Task<T>> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var unit = new Unit<T>(work);
+        if (!_queue.Writer.TryWrite(unit))
+        {
+            throw new ObjectDisposedException(nameof(GroupCommit));
+        }
+
+        EnsureRunning();
+        // Once queued the unit runs even if this caller stops waiting: it is whole either way.
+        return unit.Result.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Inserts <paramref name="rows"/> (with the entities they reference) together.</summary>
+    public Task InsertAsync(IReadOnlyList<object> rows, CancellationToken cancellationToken) =>
+        RunAsync(async db =>
+        {
+            db.AddRange(rows);
+            return await db.SaveChangesAsync(CancellationToken.None);
+        }, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is { } loop)
+        {
+            await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private void EnsureRunning()
+    {
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        lock (_startLock)
+        {
+            _loop ??= Task.Run(CommitBatchesAsync);
+        }
+    }
+
+    private async Task CommitBatchesAsync()
+    {
+        var batch = new List<Unit>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var unit))
+            {
+                batch.Add(unit);
+            }
+
+            await CommitAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task CommitAsync(List<Unit> batch)
+    {
+        var done = new List<Unit>(batch.Count);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            foreach (var unit in batch)
+            {
+                await transaction.CreateSavepointAsync(UnitSavepoint, CancellationToken.None);
+                try
+                {
+                    await unit.RunAsync(db);
+                    await transaction.ReleaseSavepointAsync(UnitSavepoint, CancellationToken.None);
+                    done.Add(unit);
+                }
+                catch (Exception ex)
+                {
+                    await transaction.RollbackToSavepointAsync(UnitSavepoint, CancellationToken.None);
+                    await transaction.ReleaseSavepointAsync(UnitSavepoint, CancellationToken.None);
+                    unit.Fail(ex);
+                }
+                finally
+                {
+                    // The next unit starts from a clean context, whatever this one tracked.
+                    db.ChangeTracker.Clear();
+                }
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The transaction itself failed (the database is down, say): no unit in it happened.
+            LogBatchFailed(ex, batch.Count);
+            batch.ForEach(unit => unit.Fail(ex));
+            return;
+        }
+
+        done.ForEach(unit => unit.Complete());
+    }
+
+    [LoggerMessage(LogLevel.Warning, "A group commit of {Count} units failed; each caller gets the error")]
+    private partial void LogBatchFailed(Exception ex, int count);
+
+    private abstract class Unit
+    {
+        public abstract Task RunAsync(TimmyDbContext db);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception ex);
+    }
+
+    private sealed class Unit<T>(Func<TimmyDbContext, Task<T>> work) : Unit
+    {
+        private T _value = default!;
+
+        public TaskCompletionSource<T> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async Task RunAsync(TimmyDbContext db) => _value = await work(db);
+
+        public override void Complete() => Result.TrySetResult(_value);
+
+        public override void Fail(Exception ex) => Result.TrySetException(ex);
+    }
+}
