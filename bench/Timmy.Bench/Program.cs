@@ -30,7 +30,9 @@ static int Usage()
           flow --base <url> [--connections 16] [--seconds 10] [--warmup 2]
               The paid flow: create, pay eval, poll, pay work, poll to complete.
           scale --base <url> --pid <server pid> [--jobs 10000] [--model-latency-ms 3000] [--timeout 300]
-              Create and pay many jobs, then poll them all at once until complete; samples the server's RSS and threads.
+                [--wait events|poll] [--warmup-jobs 1000] [--request-connections 256]
+              Create many jobs (and open their event streams), then pay and follow them all at once until complete;
+              samples the server's RSS and threads.
         """);
     return 2;
 }

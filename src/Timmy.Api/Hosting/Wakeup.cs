@@ -15,6 +15,13 @@ public class Wakeup
     /// <summary>Returns when notified or when <paramref name="timeout"/> passes (on <paramref name="clock"/>, the system's by default).</summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken, TimeProvider? clock = null)
     {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            // Thousands of event streams wait like this; they need no timer each.
+            await _wake.Reader.ReadAsync(cancellationToken);
+            return;
+        }
+
         using var timer = new CancellationTokenSource(timeout, clock ?? TimeProvider.System);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try

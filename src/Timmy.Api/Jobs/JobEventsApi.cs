@@ -1,5 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.IO.Hashing;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -79,7 +81,7 @@ public static class JobEventsApi
 
     /// <summary>One client's stream: it shows the job, then waits to be told of a change before it looks again.</summary>
     private sealed class EventStream(
-        JobChanges.Watch watch, IServiceScopeFactory scopes, JobEventsOptions options, bool watcherOn, bool simulated, JsonSerializerOptions json)
+        JobChanges.Watch watch, IServiceScopeFactory scopes, JobEventsOptions options, bool watcherOn, bool simulated, JsonSerializerOptions serializerOptions)
     {
         public async IAsyncEnumerable<SseItem<string>> ChangesAsync(Job first, [EnumeratorCancellation] CancellationToken requestAborted)
         {
@@ -87,40 +89,54 @@ public static class JobEventsApi
             deadline.CancelAfter(TimeSpan.FromSeconds(options.MaxDurationSeconds));
             // Payments move jobs through the watcher, which publishes; without it the stream must look for them itself.
             var ownLooks = watcherOn ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(options.PollIntervalMs);
-            string? last = null;
-            for (var job = first; job is not null; job = await LookAsync(deadline.Token))
+            // Between looks a stream keeps only a hash of what it last sent: thousands of them may be open at once.
+            ulong? last = null;
+            var next = Render(first);
+            first = null!;
+            while (next is not null)
             {
-                watch.SeenUpdate = job.UpdatedAt.UtcTicks;
-                var serialized = JsonSerializer.Serialize(JobStatusResponse.From(job, simulated), json);
-                if (serialized != last)
+                if (next.Hash != last)
                 {
-                    last = serialized;
-                    yield return new SseItem<string>(serialized, EventType);
+                    last = next.Hash;
+                    yield return new SseItem<string>(next.Json, EventType);
                 }
 
-                if (IsFinal(job.State))
+                if (next.IsFinal)
                 {
                     yield break;
                 }
 
+                next = null;
                 await watch.WaitAsync(ownLooks, deadline.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 if (deadline.IsCancellationRequested)
                 {
                     yield break;
                 }
+
+                next = await LookAsync(deadline.Token);
             }
         }
 
-        /// <summary>One look at the job in a fresh scope (its own DbContext); null when gone or cancelled.</summary>
-        private async Task<Job?> LookAsync(CancellationToken cancellationToken)
+        private Shown Render(Job job)
+        {
+            watch.SeenUpdate = job.UpdatedAt.UtcTicks;
+            var json = JsonSerializer.Serialize(JobStatusResponse.From(job, simulated), serializerOptions);
+            return new Shown(json, XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(json)), IsFinal(job.State));
+        }
+
+        private sealed record Shown(string Json, ulong Hash, bool IsFinal);
+
+        /// <summary>One look at the job in a fresh scope (its own DbContext), rendered; null when gone or cancelled.</summary>
+        private async Task<Shown?> LookAsync(CancellationToken cancellationToken)
         {
             await using var scope = scopes.CreateAsyncScope();
             var advancer = scope.ServiceProvider.GetRequiredService<JobAdvancer>();
             try
             {
-                return watcherOn
+                var job = watcherOn
                     ? await advancer.ReadAsync(watch.JobId, cancellationToken)
                     : await advancer.AdvanceAsync(watch.JobId, cancellationToken);
+                return job is null ? null : Render(job);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
