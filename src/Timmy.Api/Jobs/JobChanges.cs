@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 
 namespace Timmy.Api.Jobs;
 
@@ -9,13 +10,14 @@ namespace Timmy.Api.Jobs;
 /// </summary>
 public sealed class JobChanges
 {
-    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Watch, byte>> _watches = new();
+    // Usually one stream per job: a small immutable array per job, swapped atomically, is all it needs.
+    private readonly ConcurrentDictionary<Guid, ImmutableArray<Watch>> _watches = new();
 
     /// <summary>Starts watching a job; dispose the watch to stop.</summary>
     public Watch Follow(Guid jobId)
     {
         var watch = new Watch(this, jobId);
-        _watches.GetOrAdd(jobId, _ => new()).TryAdd(watch, 0);
+        _watches.AddOrUpdate(jobId, _ => [watch], (_, watches) => watches.Add(watch));
         return watch;
     }
 
@@ -26,7 +28,7 @@ public sealed class JobChanges
     {
         if (_watches.TryGetValue(jobId, out var watches))
         {
-            foreach (var watch in watches.Keys)
+            foreach (var watch in watches)
             {
                 watch.Notify();
             }
@@ -38,7 +40,7 @@ public sealed class JobChanges
     {
         if (_watches.TryGetValue(jobId, out var watches))
         {
-            foreach (var watch in watches.Keys.Where(w => w.SeenUpdate != updatedAt.UtcTicks))
+            foreach (var watch in watches.Where(w => w.SeenUpdate != updatedAt.UtcTicks))
             {
                 watch.Notify();
             }
@@ -47,10 +49,17 @@ public sealed class JobChanges
 
     private void Forget(Watch watch)
     {
-        if (_watches.TryGetValue(watch.JobId, out var watches) && watches.TryRemove(watch, out _) && watches.IsEmpty)
+        // Compare-and-swap until this watch is out, dropping the job's entry with its last watch.
+        while (_watches.TryGetValue(watch.JobId, out var watches) && watches.Contains(watch))
         {
-            // A watch added in the instant between the check and the removal goes unnotified and relies on its stream's poll.
-            _watches.TryRemove(new KeyValuePair<Guid, ConcurrentDictionary<Watch, byte>>(watch.JobId, watches));
+            var rest = watches.Remove(watch);
+            var swapped = rest.IsEmpty
+                ? _watches.TryRemove(new KeyValuePair<Guid, ImmutableArray<Watch>>(watch.JobId, watches))
+                : _watches.TryUpdate(watch.JobId, rest, watches);
+            if (swapped)
+            {
+                return;
+            }
         }
     }
 
