@@ -8,7 +8,9 @@ namespace Timmy.Api.Data;
 /// so a burst of job creations, payments and state moves costs a few disk syncs instead of one each: while
 /// one batch commits, the next collects. Each unit runs inside its own savepoint, so a unit that throws is
 /// rolled back alone and only its caller sees the error; a caller's task completes once the batch holding
-/// its unit has committed. Units get the batch's DbContext and must not wait on anything but that database.
+/// its unit has committed. Units get the batch's DbContext and must not wait on anything but that database:
+/// not on the network, and not on another unit (which would wait for the batch that is waiting for it). Nor
+/// may a caller inside its own SQLite transaction wait on a unit: the batch needs the write gate it holds.
 /// </summary>
 public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit> logger) : IAsyncDisposable
 {
