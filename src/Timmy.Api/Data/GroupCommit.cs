@@ -7,8 +7,8 @@ namespace Timmy.Api.Data;
 /// Group commit. Short units of database work from many callers run one after another in one transaction,
 /// so a burst of job creations, payments and state moves costs a few disk syncs instead of one each: while
 /// one batch commits, the next collects. Each unit runs inside its own savepoint, so a unit that throws is
-/// rolled back alone and only its caller sees the error; a caller's task completes once the batch holding
-/// its unit has committed. Units get the batch's DbContext and must not wait on anything but that database:
+/// rolled back alone and only its caller sees the error; a caller's task completes (or fails) once the batch
+/// holding its unit has committed. Units get the batch's DbContext and must not wait on anything but that database:
 /// not on the network, and not on another unit (which would wait for the batch that is waiting for it). Nor
 /// may a caller inside its own SQLite transaction wait on a unit: the batch needs the write gate it holds.
 /// </summary>
@@ -84,6 +84,7 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
     private async Task CommitAsync(List<Unit> batch)
     {
         var done = new List<Unit>(batch.Count);
+        var failed = new List<(Unit Unit, Exception Error)>();
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -102,7 +103,7 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
                 {
                     await transaction.RollbackToSavepointAsync(UnitSavepoint, CancellationToken.None);
                     await transaction.ReleaseSavepointAsync(UnitSavepoint, CancellationToken.None);
-                    unit.Fail(ex);
+                    failed.Add((unit, ex));
                 }
                 finally
                 {
@@ -121,7 +122,10 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
             return;
         }
 
+        // Failures too are told only now: a unit that lost a race to another in the same batch (a unique key,
+        // say) must find the winner's rows committed when its caller looks them up.
         done.ForEach(unit => unit.Complete());
+        failed.ForEach(f => f.Unit.Fail(f.Error));
     }
 
     [LoggerMessage(LogLevel.Warning, "A group commit of {Count} units failed; each caller gets the error")]

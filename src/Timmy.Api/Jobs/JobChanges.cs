@@ -24,23 +24,16 @@ public sealed class JobChanges
     /// <summary>The jobs some stream is following now.</summary>
     public IReadOnlyCollection<Guid> Followed => (IReadOnlyCollection<Guid>)_watches.Keys;
 
-    public void Publish(Guid jobId)
-    {
-        if (_watches.TryGetValue(jobId, out var watches))
-        {
-            foreach (var watch in watches)
-            {
-                watch.Notify();
-            }
-        }
-    }
+    public void Publish(Guid jobId) => Wake(jobId, _ => true);
 
     /// <summary>Wakes the streams of a job that have not yet shown its update of <paramref name="updatedAt"/>.</summary>
-    public void PublishIfUnseen(Guid jobId, DateTimeOffset updatedAt)
+    public void PublishIfUnseen(Guid jobId, DateTimeOffset updatedAt) => Wake(jobId, watch => watch.SeenUpdate != updatedAt.UtcTicks);
+
+    private void Wake(Guid jobId, Func<Watch, bool> needsTelling)
     {
         if (_watches.TryGetValue(jobId, out var watches))
         {
-            foreach (var watch in watches.Where(w => w.SeenUpdate != updatedAt.UtcTicks))
+            foreach (var watch in watches.Where(needsTelling))
             {
                 watch.Notify();
             }

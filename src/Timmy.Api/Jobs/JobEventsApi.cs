@@ -1,7 +1,7 @@
+using System.IO.Hashing;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.IO.Hashing;
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -121,7 +121,7 @@ public static class JobEventsApi
         {
             watch.SeenUpdate = job.UpdatedAt.UtcTicks;
             var json = JsonSerializer.Serialize(JobStatusResponse.From(job, simulated), serializerOptions);
-            return new Shown(json, XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(json)), IsFinal(job.State));
+            return new Shown(json, XxHash64.HashToUInt64(MemoryMarshal.AsBytes(json.AsSpan())), IsFinal(job.State));
         }
 
         private sealed record Shown(string Json, ulong Hash, bool IsFinal);

@@ -1,7 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Agent;
-using Timmy.Api.Data;
 using Timmy.Api.Payments;
 using Timmy.Api.Pricing;
 
@@ -28,8 +26,7 @@ public sealed partial class JobProcessor(
         Job? job;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            job = await scope.ServiceProvider.GetRequiredService<TimmyDbContext>().Jobs.AsNoTracking()
-                .Include(j => j.Invoices).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+            job = await scope.ServiceProvider.GetRequiredService<JobAdvancer>().ReadAsync(jobId, cancellationToken);
         }
 
         if (job is not { State: JobState.Evaluating or JobState.Executing })

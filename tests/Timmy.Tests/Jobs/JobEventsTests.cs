@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Timmy.Tests.Infrastructure;
 
 namespace Timmy.Tests.Jobs;
@@ -30,10 +31,7 @@ public sealed class JobEventsTests : IDisposable
         await using var stream = await JobEventStream.OpenAsync(client, created.Str("jobId"));
         Assert.Equal("awaiting_eval_payment", (await stream.NextAsync())!.Value.Str("state"));
 
-        await client.PayAsync(created.Str("evalInvoice", "paymentHash"));
-        var accepted = await stream.NextWithStateAsync("awaiting_work_payment");
-        await client.PayAsync(accepted.Str("workInvoice", "paymentHash"));
-        var complete = await stream.NextWithStateAsync("complete");
+        var complete = await PayBothInvoicesAsync(client, created, stream);
 
         Assert.False(string.IsNullOrWhiteSpace(complete.Str("result")));
         Assert.True(complete.TryGetProperty("costLedger", out _));
@@ -50,11 +48,9 @@ public sealed class JobEventsTests : IDisposable
         await using var stream = await JobEventStream.OpenAsync(client, created.Str("jobId"));
         Assert.Equal("awaiting_eval_payment", (await stream.NextAsync())!.Value.Str("state"));
 
-        await client.PayAsync(created.Str("evalInvoice", "paymentHash"));
-        var accepted = await stream.NextWithStateAsync("awaiting_work_payment");
-        await client.PayAsync(accepted.Str("workInvoice", "paymentHash"));
+        var complete = await PayBothInvoicesAsync(client, created, stream);
 
-        Assert.Equal("complete", (await stream.NextWithStateAsync("complete")).Str("state"));
+        Assert.Equal("complete", complete.Str("state"));
     }
 
     [Fact]
@@ -125,6 +121,15 @@ public sealed class JobEventsTests : IDisposable
         var response = await _factory.CreateClient().GetAsync($"/api/jobs/{jobId}/events");
 
         Assert.Equal("Job not found", await response.AssertErrorAsync(HttpStatusCode.NotFound));
+    }
+
+    /// <summary>Pays the eval invoice, then the work invoice the stream brings, and returns the stream's complete job.</summary>
+    private static async Task<JsonElement> PayBothInvoicesAsync(HttpClient client, JsonElement created, JobEventStream stream)
+    {
+        await client.PayAsync(created.Str("evalInvoice", "paymentHash"));
+        var accepted = await stream.NextWithStateAsync("awaiting_work_payment");
+        await client.PayAsync(accepted.Str("workInvoice", "paymentHash"));
+        return await stream.NextWithStateAsync("complete");
     }
 
     public void Dispose() => _factory.Dispose();

@@ -22,40 +22,22 @@ public sealed class SqliteWriteGate(TimeSpan maxWait)
     /// <summary>Whether <paramref name="holder"/> holds the gate now (for tests and assertions).</summary>
     public bool IsHeldBy(DbContext holder) => _holders.TryGetValue(holder, out var holding) && holding.IsHeld;
 
-    /// <summary>Takes the gate for <paramref name="holder"/> unless it holds it already. Returns whether it was taken now.</summary>
-    public async ValueTask<bool> EnterAsync(DbContext holder, CancellationToken cancellationToken)
+    /// <summary>Takes the gate for <paramref name="holder"/> unless it holds it already.</summary>
+    public async ValueTask EnterAsync(DbContext holder, CancellationToken cancellationToken)
     {
-        var holding = _holders.GetOrCreateValue(holder);
-        if (holding.IsHeld)
+        if (NotYetHolding(holder) is { } holding)
         {
-            return false;
+            holding.IsHeld = await _gate.WaitAsync(maxWait, cancellationToken) ? true : throw Busy();
         }
-
-        if (!await _gate.WaitAsync(maxWait, cancellationToken))
-        {
-            throw Busy();
-        }
-
-        holding.IsHeld = true;
-        return true;
     }
 
     /// <inheritdoc cref="EnterAsync"/>
-    public bool Enter(DbContext holder)
+    public void Enter(DbContext holder)
     {
-        var holding = _holders.GetOrCreateValue(holder);
-        if (holding.IsHeld)
+        if (NotYetHolding(holder) is { } holding)
         {
-            return false;
+            holding.IsHeld = _gate.Wait(maxWait) ? true : throw Busy();
         }
-
-        if (!_gate.Wait(maxWait))
-        {
-            throw Busy();
-        }
-
-        holding.IsHeld = true;
-        return true;
     }
 
     /// <summary>Returns the gate if <paramref name="holder"/> holds it; harmless otherwise, so every exit path may call it.</summary>
@@ -66,6 +48,13 @@ public sealed class SqliteWriteGate(TimeSpan maxWait)
             holding.IsHeld = false;
             _gate.Release();
         }
+    }
+
+    /// <summary>The holder's record, or null when it holds the gate already (a statement inside its transaction).</summary>
+    private Holding? NotYetHolding(DbContext holder)
+    {
+        var holding = _holders.GetOrCreateValue(holder);
+        return holding.IsHeld ? null : holding;
     }
 
     private SqliteException Busy() =>
