@@ -24,7 +24,31 @@ public sealed class FakeInvoice
 
     public bool Cancelled { get; set; }
 
+    /// <summary>For an invoice of another node: how far this node's payment of it has got.</summary>
+    public FakePayoutState Payout { get; set; }
+
     public string HashHex => Convert.ToHexStringLower(Hash);
+}
+
+public enum FakePayoutState
+{
+    NotAttempted,
+    InFlight,
+    Succeeded,
+    Failed,
+}
+
+/// <summary>How a fake node answers a request to pay, to test payouts whose outcome is not known at once.</summary>
+public enum FakePayoutMode
+{
+    /// <summary>Pays at once and says so.</summary>
+    Succeed,
+
+    /// <summary>Takes the payment on and answers that it is still in flight; <see cref="FakeInvoiceBook.FinishPayout"/> ends it.</summary>
+    StayInFlight,
+
+    /// <summary>Takes the payment on, then drops the connection without an answer.</summary>
+    HangUp,
 }
 
 /// <summary>
@@ -42,7 +66,27 @@ public sealed class FakeInvoiceBook(string prefix)
     /// <summary>An invoice from another node that this node's wallet may pay (a refund destination).</summary>
     public FakeInvoice IssuePayable(long amountSats) => Add(_payable, amountSats, "refund", 3600);
 
+    /// <summary>Lets this node pay a real BOLT11 invoice (a refund a client minted), known by its hash; the preimage is made up.</summary>
+    public FakeInvoice AcceptPayable(string paymentRequest, string hashHex, long amountSats)
+    {
+        var invoice = new FakeInvoice { Preimage = RandomNumberGenerator.GetBytes(32), Hash = Convert.FromHexString(hashHex), PaymentRequest = paymentRequest, AmountSats = amountSats, Memo = "refund" };
+        _payable[invoice.HashHex] = invoice;
+        return invoice;
+    }
+
     public FakeInvoice? Find(string hashHex) => _issued.GetValueOrDefault(hashHex.ToLowerInvariant());
+
+    /// <summary>A payment this node was asked to make, by the hash of the invoice it paid; null if never asked.</summary>
+    public FakeInvoice? FindPayout(string hashHex) =>
+        _payable.GetValueOrDefault(hashHex.ToLowerInvariant()) is { Payout: not FakePayoutState.NotAttempted } payout ? payout : null;
+
+    /// <summary>Ends an in-flight payment, as the network eventually would.</summary>
+    public void FinishPayout(string hashHex, bool succeeded)
+    {
+        var payout = FindPayout(hashHex) ?? throw new InvalidOperationException($"No payment {hashHex}");
+        payout.Payout = succeeded ? FakePayoutState.Succeeded : FakePayoutState.Failed;
+        payout.SettledAt = succeeded ? DateTimeOffset.UtcNow : null;
+    }
 
     public FakeInvoice? FindPayable(string paymentRequest) => _payable.Values.FirstOrDefault(i => i.PaymentRequest == paymentRequest);
 

@@ -28,6 +28,9 @@ public sealed class FakeLnbits : LoopbackServer
 
     public long BalanceSats { get; set; } = 100_000;
 
+    /// <summary>How a payment request is answered once the invoice is known and affordable.</summary>
+    public FakePayoutMode Payouts { get; set; }
+
     public int WebSocketSubscribers => _sockets.Count;
 
     protected override object ServerErrorBody => new { detail = "Unexpected error! ID: 5f1e0c" };
@@ -111,13 +114,36 @@ public sealed class FakeLnbits : LoopbackServer
             return Results.Json(new { detail = "Insufficient balance.", status = "failed" }, statusCode: 520);
         }
 
+        if (payable.Payout != FakePayoutState.NotAttempted)
+        {
+            // LNbits keeps one payment per hash.
+            return Results.Json(new { detail = "Payment already exists.", status = "failed" }, statusCode: 520);
+        }
+
         BalanceSats -= payable.AmountSats;
-        payable.SettledAt = DateTimeOffset.UtcNow;
+        payable.Payout = FakePayoutState.InFlight;
+        switch (Payouts)
+        {
+            case FakePayoutMode.HangUp:
+                request.HttpContext.Abort();
+                return Results.Empty;
+            case FakePayoutMode.StayInFlight:
+                return Results.Json(Payment(payable, outgoing: true), statusCode: 201);
+        }
+
+        Book.FinishPayout(payable.HashHex, succeeded: true);
         return Results.Json(Payment(payable, outgoing: true), statusCode: 201);
     }
 
     private IResult CheckPayment(HttpRequest request, string paymentHash)
     {
+        if (Book.FindPayout(paymentHash) is { } payout)
+        {
+            return payout.Payout == FakePayoutState.Failed
+                ? Results.Json(new { paid = false, status = "failed" })
+                : Results.Json(new { paid = payout.Payout == FakePayoutState.Succeeded, preimage = payout.SettledAt is null ? null : Convert.ToHexStringLower(payout.Preimage), details = Payment(payout, outgoing: true) });
+        }
+
         var invoice = Book.Find(paymentHash);
         if (invoice is null)
         {
@@ -190,7 +216,7 @@ public sealed class FakeLnbits : LoopbackServer
         fee = 0,
         bolt11 = invoice.PaymentRequest,
         payment_request = invoice.PaymentRequest,
-        status = invoice.SettledAt is null ? "pending" : "success",
+        status = invoice.Payout == FakePayoutState.Failed ? "failed" : invoice.SettledAt is null ? "pending" : "success",
         memo = invoice.Memo,
         expiry = invoice.CreatedAt.AddSeconds(invoice.ExpirySeconds).ToString("O"),
         preimage = invoice.SettledAt is null ? null : Convert.ToHexStringLower(invoice.Preimage),

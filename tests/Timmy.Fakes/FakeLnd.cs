@@ -12,7 +12,7 @@ namespace Timmy.Tests.Fakes;
 /// LND's REST gateway as ref/backends.md describes it: HTTPS with a self-signed certificate, the
 /// <c>Grpc-Metadata-macaroon</c> header, proto field names with int64 as strings and bytes as base64,
 /// <c>{"code","message","details"}</c> errors, and newline-delimited streams for the invoice subscription
-/// and <c>/v2/router/send</c>.
+/// and <c>/v2/router/send</c>, and <c>/v2/router/track/{hash}</c> (the payment's state, then its updates).
 /// </summary>
 public sealed class FakeLnd : LoopbackServer
 {
@@ -29,6 +29,9 @@ public sealed class FakeLnd : LoopbackServer
 
     /// <summary>Make every outgoing payment fail for want of a route.</summary>
     public bool NoRoute { get; set; }
+
+    /// <summary>How a payment is answered once routed (when <see cref="NoRoute"/> is off).</summary>
+    public FakePayoutMode Payouts { get; set; }
 
     /// <summary>The fee_limit_sat of the last payment request.</summary>
     public string? LastFeeLimitSat { get; private set; }
@@ -85,6 +88,7 @@ public sealed class FakeLnd : LoopbackServer
         app.MapGet("/v1/invoice/{rHashHex}", LookupInvoice);
         app.MapGet("/v1/invoices/subscribe", SubscribeAsync);
         app.MapPost("/v2/router/send", SendPaymentAsync);
+        app.MapGet("/v2/router/track/{paymentHash}", TrackPaymentAsync);
     }
 
     private async Task<IResult> AddInvoiceAsync(HttpRequest request)
@@ -140,15 +144,59 @@ public sealed class FakeLnd : LoopbackServer
             return;
         }
 
+        if (invoice.Payout is FakePayoutState.InFlight or FakePayoutState.Succeeded)
+        {
+            // The router refuses a second payment of a hash (gRPC AlreadyExists).
+            await WriteLineAsync(context, new { error = new { code = 6, message = invoice.Payout == FakePayoutState.Succeeded ? "invoice is already paid" : "payment is in transition", details = Array.Empty<object>() } });
+            return;
+        }
+
+        invoice.Payout = FakePayoutState.InFlight;
         await WriteLineAsync(context, new { result = Payment(invoice, "IN_FLIGHT", "FAILURE_REASON_NONE") });
         if (NoRoute)
         {
+            invoice.Payout = FakePayoutState.Failed;
             await WriteLineAsync(context, new { result = Payment(invoice, "FAILED", "FAILURE_REASON_NO_ROUTE") });
             return;
         }
 
-        invoice.SettledAt = DateTimeOffset.UtcNow;
+        switch (Payouts)
+        {
+            case FakePayoutMode.HangUp:
+                context.Abort();
+                return;
+            case FakePayoutMode.StayInFlight:
+                // The payment goes on in the node; this stream ends (as when the gateway's call is cut off).
+                return;
+        }
+
+        Book.FinishPayout(invoice.HashHex, succeeded: true);
         await WriteLineAsync(context, new { result = Payment(invoice, "SUCCEEDED", "FAILURE_REASON_NONE") });
+    }
+
+    /// <summary>TrackPaymentV2: the hash is URL-safe base64 in the path; an unknown payment is gRPC NotFound.</summary>
+    private async Task TrackPaymentAsync(HttpContext context, string paymentHash)
+    {
+        var hash = Convert.ToHexStringLower(Convert.FromBase64String(paymentHash.Replace('-', '+').Replace('_', '/')));
+        if (Book.FindPayout(hash) is not { } payout)
+        {
+            await Error(404, 5, "payment isn't initiated").ExecuteAsync(context);
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        var status = payout.Payout switch
+        {
+            FakePayoutState.Succeeded => "SUCCEEDED",
+            FakePayoutState.Failed => "FAILED",
+            _ => "IN_FLIGHT",
+        };
+        await WriteLineAsync(context, new { result = Payment(payout, status, status == "FAILED" ? "FAILURE_REASON_NO_ROUTE" : "FAILURE_REASON_NONE") });
+        if (status == "IN_FLIGHT")
+        {
+            // LND keeps the stream open for the updates that follow; a client wanting only the state hangs up.
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
     }
 
     private static async Task WriteLineAsync(HttpContext context, object line)

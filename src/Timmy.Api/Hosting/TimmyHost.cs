@@ -64,6 +64,7 @@ public static class TimmyHost
         services.AddHostedService<JobWorker>();
         services.AddHostedService<JobChangePoller>();
         services.AddScoped<RefundClaims>();
+        services.AddHostedService<RefundPayoutReconciler>();
         services.AddSingleton<FinishedJobCache>();
         services.Configure<JobEventsOptions>(configuration.GetSection(JobEventsOptions.Section));
 

@@ -78,7 +78,11 @@ public sealed class Job
 
     public RefundState RefundState { get; set; }
 
+    /// <summary>The hash of the invoice a refund is being or was paid to.</summary>
     public string? RefundPaymentHash { get; set; }
+
+    /// <summary>When the refund's payout was started; a payout left in paying is looked up on the node after a while.</summary>
+    public DateTimeOffset? RefundAttemptedAt { get; set; }
 
     public DateTimeOffset? RefundedAt { get; set; }
 

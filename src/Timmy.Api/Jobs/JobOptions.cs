@@ -27,4 +27,13 @@ public sealed class JobOptions
 
     /// <summary>A job taken up more often than this (its workers kept dying) fails, with the paid work owed back.</summary>
     public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>How often refunds left paying (an unconfirmed or interrupted payout) are looked up on the node.</summary>
+    public int RefundCheckSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// A payout the node has no record of is given up (the refund is pending again, claimable anew) only this long
+    /// after it started: longer than any payout call takes, so one still on its way to the node is not given up.
+    /// </summary>
+    public int RefundUnknownAfterSeconds { get; set; } = 300;
 }

@@ -75,7 +75,7 @@ public static class JobsApi
         return TypedResults.Ok(response);
     }
 
-    private static async Task<Results<Ok<ClaimRefundResponse>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>, JsonHttpResult<ApiError>>> ClaimRefundAsync(
+    private static async Task<Results<Ok<ClaimRefundResponse>, Accepted<ClaimRefundResponse>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>, JsonHttpResult<ApiError>>> ClaimRefundAsync(
         string id, HttpRequest http, RefundClaims refunds, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadObjectAsync(http, cancellationToken);
@@ -99,6 +99,8 @@ public static class JobsApi
         return outcome.Status switch
         {
             RefundClaimStatus.Paid => TypedResults.Ok(new ClaimRefundResponse(true, outcome.AmountSats, outcome.PaymentHash!, outcome.Message)),
+            // Sent, not yet confirmed: the job's refund stays pending until the node says how the payment ended.
+            RefundClaimStatus.PaymentInFlight => TypedResults.Accepted((string?)null, new ClaimRefundResponse(false, outcome.AmountSats, outcome.PaymentHash!, outcome.Message)),
             RefundClaimStatus.JobNotFound => ApiErrors.NotFound(outcome.Message),
             RefundClaimStatus.NotRefundable => ApiErrors.Conflict(outcome.Message),
             RefundClaimStatus.InvalidInvoice => ApiErrors.BadRequest(outcome.Message),

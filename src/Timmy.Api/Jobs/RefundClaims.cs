@@ -14,14 +14,19 @@ public enum RefundClaimStatus
     NotRefundable,
     InvalidInvoice,
     PaymentFailed,
+
+    /// <summary>The node took the payment on but has not said how it ended; the refund stays paying until it does.</summary>
+    PaymentInFlight,
 }
 
 public sealed record RefundClaimOutcome(RefundClaimStatus Status, string Message, long AmountSats = 0, string? PaymentHash = null);
 
 /// <summary>
-/// Pays what a job owes back. A claim must first win the move pending → paying (a conditional update),
-/// so however many claims race, exactly one reaches the Lightning backend. A failed payment moves the
-/// refund back to pending: nothing is lost and the client may claim again.
+/// Pays what a job owes back. A claim must first win the move pending → paying (a conditional update that also
+/// records the invoice's hash), so however many claims race, exactly one reaches the Lightning backend. A payment
+/// that certainly failed moves the refund back to pending: nothing is lost and the client may claim again. A
+/// payment whose outcome is unknown (the node said pending, the call timed out, the process died) stays paying
+/// until <see cref="ReconcileAsync"/> learns from the node how it ended: paying again before that could pay twice.
 /// </summary>
 public sealed partial class RefundClaims(
     TimmyDbContext db,
@@ -45,12 +50,12 @@ public sealed partial class RefundClaims(
             return new(RefundClaimStatus.NotRefundable, reason);
         }
 
-        if (InvoiceProblem(paymentRequest, job.RefundAmountSats) is { } problem)
+        if (InvoiceProblem(paymentRequest, job.RefundAmountSats, out var invoiceHash) is { } problem)
         {
             return new(RefundClaimStatus.InvalidInvoice, problem);
         }
 
-        if (!await TryMoveRefundAsync(jobId, RefundState.Pending, RefundState.Paying, null, cancellationToken))
+        if (!await TryMoveRefundAsync(jobId, RefundState.Pending, RefundState.Paying, invoiceHash, cancellationToken))
         {
             return new(RefundClaimStatus.NotRefundable, "A refund for this job is already being paid or has been paid");
         }
@@ -61,6 +66,13 @@ public sealed partial class RefundClaims(
         {
             // Not the request's token: once the payout has started, a client hanging up must not abandon it halfway.
             payment = await payments.PayInvoiceAsync(paymentRequest, CancellationToken.None);
+        }
+        catch (PaymentOutcomeUnknownException ex)
+        {
+            LogPayoutUncertain(ex, jobId);
+            return new(RefundClaimStatus.PaymentInFlight,
+                $"The refund payment was sent but the node has not confirmed it yet ({ex.Message}). The job's refund stays pending " +
+                "until the node says how it ended; if it failed, you may claim again then.", owed, invoiceHash);
         }
         catch (PaymentBackendException ex)
         {
@@ -74,6 +86,41 @@ public sealed partial class RefundClaims(
         return new(RefundClaimStatus.Paid, $"Refund of {owed} sats sent", owed, payment.PaymentHash);
     }
 
+    /// <summary>
+    /// Settles a payout left paying, from what the node says about its payment: succeeded → paid; failed → pending
+    /// again; unknown to the node → pending again, but only once <paramref name="unknownAfter"/> has passed since it
+    /// started, so a payout still on its way to the node is not mistaken for one that never left; in flight → wait.
+    /// </summary>
+    public async Task<RefundState> ReconcileAsync(Job job, TimeSpan unknownAfter, CancellationToken cancellationToken)
+    {
+        if (job is not { RefundState: RefundState.Paying, RefundPaymentHash: { } hash })
+        {
+            return job.RefundState;
+        }
+
+        var status = await payments.GetOutgoingPaymentAsync(hash, cancellationToken);
+        var startedLongAgo = job.RefundAttemptedAt is not { } started || clock.GetUtcNow() - started >= unknownAfter;
+        var next = status?.State switch
+        {
+            OutgoingPaymentState.Succeeded => RefundState.Paid,
+            OutgoingPaymentState.Failed => RefundState.Pending,
+            null when startedLongAgo => RefundState.Pending,
+            _ => RefundState.Paying,
+        };
+        if (next == RefundState.Paying || !await TryMoveRefundAsync(job.Id, RefundState.Paying, next, hash, cancellationToken))
+        {
+            return RefundState.Paying;
+        }
+
+        LogReconciled(job.Id, status?.State.ToString() ?? "unknown to the node", next.ToString());
+        if (next == RefundState.Paid)
+        {
+            metrics.Refunded(job.RefundAmountSats);
+        }
+
+        return next;
+    }
+
     private static string? NotRefundableReason(Job job) => job switch
     {
         { State: not (JobState.Complete or JobState.Failed) } => $"Job is not complete (state: {job.State.ToWireName()})",
@@ -83,8 +130,9 @@ public sealed partial class RefundClaims(
         _ => null,
     };
 
-    private string? InvoiceProblem(string paymentRequest, long owedSats)
+    private string? InvoiceProblem(string paymentRequest, long owedSats, out string paymentHash)
     {
+        paymentHash = "";
         if (!Bolt11Invoice.TryDecode(paymentRequest.Trim(), out var invoice, out var error))
         {
             return $"Invalid BOLT11 invoice: {error}";
@@ -106,9 +154,14 @@ public sealed partial class RefundClaims(
             return $"Invoice amount is {msat / 1000m} sats; the refund owed is exactly {owedSats} sats";
         }
 
+        paymentHash = invoice.PaymentHashHex;
         return invoice.IsExpired(clock.GetUtcNow()) ? "Invoice has expired" : null;
     }
 
+    /// <summary>
+    /// One conditional move of the refund state. Paying records the invoice's hash and when the payout started;
+    /// pending forgets them, so the next claim brings its own; paid keeps the hash and records when.
+    /// </summary>
     private async Task<bool> TryMoveRefundAsync(Guid jobId, RefundState from, RefundState to, string? paymentHash, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -118,10 +171,20 @@ public sealed partial class RefundClaims(
             {
                 set.SetProperty(j => j.RefundState, to);
                 set.SetProperty(j => j.UpdatedAt, now);
-                if (to == RefundState.Paid)
+                switch (to)
                 {
-                    set.SetProperty(j => j.RefundPaymentHash, paymentHash);
-                    set.SetProperty(j => j.RefundedAt, now);
+                    case RefundState.Paying:
+                        set.SetProperty(j => j.RefundPaymentHash, paymentHash);
+                        set.SetProperty(j => j.RefundAttemptedAt, now);
+                        break;
+                    case RefundState.Pending:
+                        set.SetProperty(j => j.RefundPaymentHash, (string?)null);
+                        set.SetProperty(j => j.RefundAttemptedAt, (DateTimeOffset?)null);
+                        break;
+                    case RefundState.Paid:
+                        set.SetProperty(j => j.RefundPaymentHash, paymentHash);
+                        set.SetProperty(j => j.RefundedAt, now);
+                        break;
                 }
             }, cancellationToken);
         finished.Forget(jobId);
@@ -130,4 +193,10 @@ public sealed partial class RefundClaims(
 
     [LoggerMessage(LogLevel.Error, "Refund payout for job {JobId} failed; it stays pending")]
     private partial void LogPayoutFailed(Exception ex, Guid jobId);
+
+    [LoggerMessage(LogLevel.Warning, "Refund payout for job {JobId} has no outcome yet; it stays paying until the node says how it ended")]
+    private partial void LogPayoutUncertain(Exception ex, Guid jobId);
+
+    [LoggerMessage(LogLevel.Information, "Refund payout for job {JobId}: the node says {Outcome}, so the refund is now {RefundState}")]
+    private partial void LogReconciled(Guid jobId, string outcome, string refundState);
 }

@@ -8,7 +8,7 @@ public static class ObservabilitySetup
 {
     /// <summary>
     /// Metrics in Prometheus format at <c>/metrics</c>; traces of requests, outbound calls, job work and model calls,
-    /// exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; JSON console logs in Production.
+    /// recorded and exported over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; JSON console logs in Production.
     /// </summary>
     public static WebApplicationBuilder AddTimmyObservability(this WebApplicationBuilder builder)
     {
@@ -23,7 +23,7 @@ public static class ObservabilitySetup
         builder.Services.AddSingleton<TimmyMetrics>();
 
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("timmy"))
             .WithMetrics(metrics =>
             {
@@ -36,17 +36,18 @@ public static class ObservabilitySetup
                 {
                     metrics.AddOtlpExporter();
                 }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(TimmyMetrics.MeterName, TimmyMetrics.AgentSourceName)
-                    .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = http => http.Request.Path != "/metrics")
-                    .AddHttpClientInstrumentation();
-                if (otlp)
-                {
-                    tracing.AddOtlpExporter();
-                }
             });
+        if (otlp)
+        {
+            // Traces only when they have somewhere to go: a recorded Activity per request (thousands of event
+            // streams may be open) costs memory and CPU that nothing would read.
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(TimmyMetrics.MeterName, TimmyMetrics.AgentSourceName)
+                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = http => http.Request.Path != "/metrics")
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter());
+        }
+
         return builder;
     }
 

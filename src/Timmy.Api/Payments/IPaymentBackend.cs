@@ -18,8 +18,15 @@ public interface IPaymentBackend
     /// <summary>Looks up an invoice this node issued; null when the node does not know the hash.</summary>
     Task<InvoiceStatus?> GetInvoiceStatusAsync(string paymentHash, CancellationToken cancellationToken);
 
-    /// <summary>Pays a BOLT11 invoice (used for refunds).</summary>
+    /// <summary>
+    /// Pays a BOLT11 invoice (used for refunds). Throws <see cref="PaymentOutcomeUnknownException"/> when the node
+    /// may still complete the payment (it said pending, or the call broke after the request may have reached it),
+    /// and a plain <see cref="PaymentBackendException"/> only when the payment certainly did not and will not happen.
+    /// </summary>
     Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, CancellationToken cancellationToken);
+
+    /// <summary>What became of a payment this node was asked to make; null when the node has no payment with this hash.</summary>
+    Task<OutgoingPaymentStatus?> GetOutgoingPaymentAsync(string paymentHash, CancellationToken cancellationToken);
 }
 
 public sealed record InvoiceRequest(long AmountSats, string Memo, TimeSpan Expiry);
@@ -40,6 +47,22 @@ public sealed record InvoiceStatus(InvoiceSettlement Settlement, DateTimeOffset?
 
 public sealed record OutgoingPayment(string PaymentHash, long AmountSats, string Preimage);
 
+public enum OutgoingPaymentState
+{
+    InFlight,
+    Succeeded,
+    Failed,
+}
+
+public sealed record OutgoingPaymentStatus(OutgoingPaymentState State);
+
 /// <summary>The Lightning backend could not do what was asked: down, refused, or answered nonsense.</summary>
-public sealed class PaymentBackendException(string message, Exception? innerException = null)
+public class PaymentBackendException(string message, Exception? innerException = null)
     : Exception(message, innerException);
+
+/// <summary>
+/// A payment whose fate the node has not told: it may still succeed, so paying again could pay twice. Ask the
+/// node later (<see cref="IPaymentBackend.GetOutgoingPaymentAsync"/>) instead.
+/// </summary>
+public sealed class PaymentOutcomeUnknownException(string message, Exception? innerException = null)
+    : PaymentBackendException(message, innerException);

@@ -99,5 +99,8 @@ public sealed class JobFailureTests
 
         public Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, CancellationToken cancellationToken) =>
             throw new PaymentBackendException("connection refused");
+
+        public Task<OutgoingPaymentStatus?> GetOutgoingPaymentAsync(string paymentHash, CancellationToken cancellationToken) =>
+            throw new PaymentBackendException("connection refused");
     }
 }

@@ -70,7 +70,8 @@ public sealed class NodeFaultTests
         node.Server.Fault = Fault.ServerError;
         using var factory = new TimmyFactory { Settings = With(node.Settings, TightBounds) };
 
-        await Assert.ThrowsAsync<PaymentBackendException>(() =>
+        // A server error after the request reached the node may have come after the payment started.
+        await Assert.ThrowsAsync<PaymentOutcomeUnknownException>(() =>
             factory.UseBackendAsync(b => b.PayInvoiceAsync("lnbcrt1n1anything", CancellationToken.None)));
 
         Assert.Equal(1, node.Server.Requests);

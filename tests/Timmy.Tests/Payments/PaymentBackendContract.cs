@@ -78,6 +78,25 @@ public abstract class PaymentBackendContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_payment_made_is_found_succeeded()
+    {
+        var (paymentRequest, paymentHash) = await IssuePayableInvoiceAsync(21);
+        await WithBackendAsync(b => b.PayInvoiceAsync(paymentRequest, CancellationToken.None));
+
+        var status = await WithBackendAsync(b => b.GetOutgoingPaymentAsync(paymentHash, CancellationToken.None));
+
+        Assert.Equal(OutgoingPaymentState.Succeeded, status?.State);
+    }
+
+    [Fact]
+    public async Task A_payment_never_asked_for_is_unknown_to_the_node()
+    {
+        var (_, paymentHash) = await IssuePayableInvoiceAsync(21);
+
+        Assert.Null(await WithBackendAsync(b => b.GetOutgoingPaymentAsync(paymentHash, CancellationToken.None)));
+    }
+
+    [Fact]
     public async Task The_listener_reports_a_settled_invoice()
     {
         var created = await WithBackendAsync(b => b.CreateInvoiceAsync(new InvoiceRequest(5, "listen", Expiry), CancellationToken.None));

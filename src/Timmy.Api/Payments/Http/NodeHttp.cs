@@ -31,6 +31,35 @@ internal static class NodeHttp
         }
     }
 
+    /// <summary>
+    /// Sends a payment to the node. A failure that certainly stopped the request before it reached the node (no
+    /// connection, circuit open) is a plain <see cref="PaymentBackendException"/>; any other (a timeout, a connection
+    /// lost mid-call) may have left the node paying, so it is a <see cref="PaymentOutcomeUnknownException"/>.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SendPayoutAsync(
+        HttpClient http,
+        HttpRequestMessage request,
+        string node,
+        CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        try
+        {
+            return await SendAsync(http, request, node, cancellationToken, completion);
+        }
+        catch (PaymentBackendException ex) when (!NeverSent(ex.InnerException))
+        {
+            throw OutcomeUnknown(node, ex);
+        }
+    }
+
+    /// <summary>The exception for a payout the node may still be making.</summary>
+    public static PaymentOutcomeUnknownException OutcomeUnknown(string node, Exception ex) =>
+        new($"{node} did not say whether the payment went through ({ex.Message})", ex);
+
+    private static bool NeverSent(Exception? ex) => ex is BrokenCircuitException
+        or HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
+
     /// <summary>Reads a JSON body; an empty, truncated or non-JSON body is the node's fault, not ours.</summary>
     public static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, string node, CancellationToken cancellationToken)
         where T : class

@@ -53,26 +53,94 @@ public sealed class LnbitsPaymentBackend(HttpClient http, IOptions<LnbitsOptions
 
     public async Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(_options.AdminKey))
+        using var message = Request(HttpMethod.Post, PaymentsPath, AdminKey(), new LnbitsPayInvoice(true, paymentRequest));
+        message.Options.Set(OutboundResilience.NoRetry, true);
+        using var response = await NodeHttp.SendPayoutAsync(http, message, Node, cancellationToken);
+        if (!response.IsSuccessStatusCode)
         {
-            throw new PaymentBackendException($"{Node} cannot pay invoices: Lightning:Lnbits:AdminKey is not configured");
+            throw await PayoutFailureAsync(response, cancellationToken);
         }
 
-        using var message = Request(HttpMethod.Post, PaymentsPath, _options.AdminKey, new LnbitsPayInvoice(true, paymentRequest));
-        message.Options.Set(OutboundResilience.NoRetry, true);
-        using var response = await NodeHttp.SendAsync(http, message, Node, cancellationToken);
-        await EnsureSuccessAsync(response, "pay an invoice", cancellationToken);
+        LnbitsPayment payment;
+        try
+        {
+            payment = await NodeHttp.ReadJsonAsync<LnbitsPayment>(response, Node, cancellationToken);
+        }
+        catch (PaymentBackendException ex)
+        {
+            // LNbits accepted the payment (201) but its answer was lost or garbled: it may well be paying.
+            throw NodeHttp.OutcomeUnknown(Node, ex);
+        }
 
-        var payment = await NodeHttp.ReadJsonAsync<LnbitsPayment>(response, Node, cancellationToken);
         if (!PaymentHash.IsValid(payment.PaymentHash))
         {
-            throw new PaymentBackendException($"{Node} reported a payment without a payment hash");
+            throw NodeHttp.OutcomeUnknown(Node, new PaymentBackendException($"{Node} reported a payment without a payment hash"));
+        }
+
+        switch (payment.Status)
+        {
+            case "pending":
+                // LNbits gives up waiting before the payment settles and answers 201 anyway.
+                throw new PaymentOutcomeUnknownException($"{Node} is still paying the invoice");
+            case "failed":
+                throw new PaymentBackendException($"{Node} could not pay the invoice");
         }
 
         // LNbits reports amounts in msat, negative for outgoing payments; v0.12 leaves it out.
         var amountSats = Math.Abs(payment.Amount ?? 0) / 1000;
         return new OutgoingPayment(payment.PaymentHash!.ToLowerInvariant(), amountSats, payment.Preimage ?? string.Empty);
     }
+
+    public async Task<OutgoingPaymentStatus?> GetOutgoingPaymentAsync(string paymentHash, CancellationToken cancellationToken)
+    {
+        using var message = Request(HttpMethod.Get, $"{PaymentsPath}/{Uri.EscapeDataString(paymentHash)}", AdminKey());
+        using var response = await NodeHttp.SendAsync(http, message, Node, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound && !await IsWalletMissingAsync(response, cancellationToken))
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, "look up a payment", cancellationToken);
+        var status = await NodeHttp.ReadJsonAsync<LnbitsPaymentStatus>(response, Node, cancellationToken);
+        return new OutgoingPaymentStatus(status.Paid ? OutgoingPaymentState.Succeeded
+            : status.Status == "failed" ? OutgoingPaymentState.Failed
+            : OutgoingPaymentState.InFlight);
+    }
+
+    private string AdminKey() => string.IsNullOrEmpty(_options.AdminKey)
+        ? throw new PaymentBackendException($"{Node} cannot pay invoices: Lightning:Lnbits:AdminKey is not configured")
+        : _options.AdminKey;
+
+    /// <summary>
+    /// A refused payout. LNbits answers 520 with <c>"status"</c> saying whether the payment "failed" or is still
+    /// "pending"; a server error may come after the payment started, so only a clear refusal is final.
+    /// </summary>
+    private static async Task<PaymentBackendException> PayoutFailureAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var error = LnbitsError.Parse(body);
+        var status = (int)response.StatusCode;
+        var final = status == 520 ? error.Status == "failed" : status < 500;
+        var detail = error.Detail ?? $"HTTP {status}";
+        if (!final)
+        {
+            return new PaymentOutcomeUnknownException($"{Node} did not say whether the payment went through: {detail}");
+        }
+
+        return new PaymentBackendException(status switch
+        {
+            401 => $"{Node} refused to pay an invoice: no API key was accepted ({detail})",
+            403 => $"{Node} refused to pay an invoice: the key lacks permission; paying needs the admin key ({detail})",
+            404 => $"{Node} could not pay an invoice: wallet not found, check the API key ({detail})",
+            520 => $"{Node} could not pay an invoice: {detail}",
+            _ => $"{Node} failed to pay an invoice: HTTP {status} ({detail})",
+        });
+    }
+
+    /// <summary>LNbits answers 404 both for an unknown payment and for an unknown key; only the first means "no such payment".</summary>
+    private static async Task<bool> IsWalletMissingAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        LnbitsError.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).Detail is { } detail
+        && detail.Contains("wallet", StringComparison.OrdinalIgnoreCase);
 
     private HttpRequestMessage Request(HttpMethod method, string path, string? key, object? body = null)
     {

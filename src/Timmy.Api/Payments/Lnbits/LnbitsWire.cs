@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Timmy.Api.Payments.Lnbits;
 
 // LNbits' JSON, read with snake_case names. Everything is optional because v0.12 and v1.x differ:
@@ -23,3 +25,26 @@ internal sealed record LnbitsPaymentStatus(bool Paid, string? Status, string? Pr
 
 /// <summary>One message of the wallet WebSocket: <c>{"wallet_balance": sats, "payment": Payment}</c>.</summary>
 internal sealed record LnbitsWalletEvent(LnbitsPayment? Payment);
+
+/// <summary>An LNbits error body, <c>{"detail": "...", "status": "failed" | "pending"}</c>; anything else reads as empty.</summary>
+internal sealed record LnbitsError(string? Detail, string? Status)
+{
+    public static LnbitsError Parse(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                ? new(Text(root, "detail"), Text(root, "status"))
+                : new(null, null);
+        }
+        catch (JsonException)
+        {
+            return new(null, null);
+        }
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -65,8 +65,12 @@ public sealed class LndPaymentBackend(HttpClient http, IOptions<LndOptions> opti
         var body = new LndSendPayment(paymentRequest, _options.PaymentTimeoutSeconds, Int64(_options.FeeLimitSats));
         using var message = new HttpRequestMessage(HttpMethod.Post, "v2/router/send") { Content = Json(body) };
         message.Options.Set(OutboundResilience.NoRetry, true);
-        using var response = await NodeHttp.SendAsync(http, message, Node, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
-        await EnsureSuccessAsync(response, "pay an invoice", cancellationToken);
+        using var response = await NodeHttp.SendPayoutAsync(http, message, Node, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+        {
+            var error = await NodeHttp.ReadErrorAsync(response, cancellationToken);
+            throw IsAboutEarlierPayment(error) ? NodeHttp.OutcomeUnknown(Node, Failure(response, "pay an invoice", error)) : Failure(response, "pay an invoice", error);
+        }
 
         // The router streams IN_FLIGHT updates, then one SUCCEEDED or FAILED.
         try
@@ -82,13 +86,66 @@ public sealed class LndPaymentBackend(HttpClient http, IOptions<LndOptions> opti
                 }
             }
         }
+        catch (LndRpcException ex) when (!IsAboutEarlierPayment(ex.Error.Message))
+        {
+            // Refused before the router took the payment on (a bad or expired invoice, say).
+            throw;
+        }
+        catch (Exception ex) when (ex is PaymentBackendException { InnerException: not null } or LndRpcException
+            || NodeHttp.AsBackendFailure(ex, Node, cancellationToken) is not null)
+        {
+            // The stream broke after the router may have taken the payment on.
+            throw NodeHttp.OutcomeUnknown(Node, ex);
+        }
+
+        throw new PaymentOutcomeUnknownException($"{Node} ended the payment stream before the payment succeeded or failed");
+    }
+
+    public async Task<OutgoingPaymentStatus?> GetOutgoingPaymentAsync(string paymentHash, CancellationToken cancellationToken)
+    {
+        // TrackPaymentV2 streams the payment's current state first, then its updates; the first line is all we need.
+        var hash = Convert.ToBase64String(Convert.FromHexString(paymentHash)).Replace('+', '-').Replace('/', '_');
+        using var message = new HttpRequestMessage(HttpMethod.Get, $"v2/router/track/{hash}");
+        using var response = await NodeHttp.SendAsync(http, message, Node, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+        {
+            var error = await NodeHttp.ReadErrorAsync(response, cancellationToken);
+            return response.StatusCode == HttpStatusCode.NotFound || IsNotInitiated(error)
+                ? null
+                : throw Failure(response, "look up a payment", error);
+        }
+
+        try
+        {
+            await foreach (var payment in LndStream.ReadAsync<LndPayment>(response, cancellationToken))
+            {
+                return payment.Status switch
+                {
+                    "SUCCEEDED" => new OutgoingPaymentStatus(OutgoingPaymentState.Succeeded),
+                    "FAILED" => new OutgoingPaymentStatus(OutgoingPaymentState.Failed),
+                    "IN_FLIGHT" or "INITIATED" => new OutgoingPaymentStatus(OutgoingPaymentState.InFlight),
+                    _ => throw new PaymentBackendException($"{Node} reported an unknown payment status '{payment.Status}'"),
+                };
+            }
+        }
+        catch (LndRpcException ex) when (IsNotInitiated(ex.Error.Message))
+        {
+            return null;
+        }
         catch (Exception ex) when (NodeHttp.AsBackendFailure(ex, Node, cancellationToken) is { } failure)
         {
             throw failure;
         }
 
-        throw new PaymentBackendException($"{Node} ended the payment stream before the payment succeeded or failed");
+        throw new PaymentBackendException($"{Node} ended the payment stream without the payment's state");
     }
+
+    /// <summary>LND's answers when asked to pay a hash it has already paid, or is paying.</summary>
+    private static bool IsAboutEarlierPayment(string? error) => error is not null
+        && (error.Contains("already paid", StringComparison.OrdinalIgnoreCase) || error.Contains("in transition", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>LND's answer (gRPC NotFound) when asked to track a payment it was never asked to make.</summary>
+    private static bool IsNotInitiated(string? error) => error is not null && error.Contains("isn't initiated", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>LND writes hashes as base64 in bodies but, for payments, sometimes as hex; normalise to hex.</summary>
     internal static string? HashHex(string? value)

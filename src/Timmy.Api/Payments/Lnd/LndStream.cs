@@ -23,7 +23,7 @@ internal static class LndStream
             var item = Parse<T>(line);
             if (item.Error is { } error)
             {
-                throw new PaymentBackendException($"{LndPaymentBackend.Node} stream error: {error.Message ?? "unknown"} (code {error.Code})");
+                throw new LndRpcException(error);
             }
 
             if (item.Result is { } result)
@@ -46,4 +46,11 @@ internal static class LndStream
             throw new PaymentBackendException($"{LndPaymentBackend.Node} streamed an unreadable line", ex);
         }
     }
+}
+
+/// <summary>An error LND sent in place of a result: a gRPC status code and its message.</summary>
+internal sealed class LndRpcException(LndError error)
+    : PaymentBackendException($"{LndPaymentBackend.Node} stream error: {error.Message ?? "unknown"} (code {error.Code})")
+{
+    public LndError Error { get; } = error;
 }

@@ -95,4 +95,9 @@ public sealed class StubPaymentBackend(TimmyDbContext db, GroupCommit commits, S
         db.Entry(payment).State = EntityState.Detached;
         return new OutgoingPayment(payment.PaymentHash, payment.AmountSats, payment.Preimage);
     }
+
+    public async Task<OutgoingPaymentStatus?> GetOutgoingPaymentAsync(string paymentHash, CancellationToken cancellationToken) =>
+        await db.StubPayments.AnyAsync(p => p.PaymentHash == paymentHash, cancellationToken)
+            ? new OutgoingPaymentStatus(OutgoingPaymentState.Succeeded)
+            : null;
 }

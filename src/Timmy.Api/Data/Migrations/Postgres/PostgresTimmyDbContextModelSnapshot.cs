@@ -199,6 +199,9 @@ namespace Timmy.Api.Data.Migrations.Postgres
                     b.Property<long>("RefundAmountSats")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset?>("RefundAttemptedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("RefundPaymentHash")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");

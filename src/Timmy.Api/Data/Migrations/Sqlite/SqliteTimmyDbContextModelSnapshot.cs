@@ -190,6 +190,9 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     b.Property<long>("RefundAmountSats")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RefundAttemptedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RefundPaymentHash")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
