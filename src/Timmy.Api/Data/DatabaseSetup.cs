@@ -29,6 +29,7 @@ public static class DatabaseSetup
             services.AddSingleton<SqliteWriteGateInterceptor>();
             services.AddDbContextPool<TimmyDbContext, SqliteTimmyDbContext>((provider, options) => options
                 .UseSqlite(sqlite.ToString())
+                .UseLeanSqliteConnections()
                 .AddInterceptors(provider.GetRequiredService<SqliteWriteGateInterceptor>()));
         }
 

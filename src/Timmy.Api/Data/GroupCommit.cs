@@ -89,6 +89,8 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
+            // Each unit has its savepoint already; EF need not add its own around a unit's SaveChanges.
+            db.Database.AutoSavepointsEnabled = false;
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             foreach (var unit in batch)
             {
