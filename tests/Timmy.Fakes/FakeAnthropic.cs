@@ -22,6 +22,20 @@ public sealed class FakeAnthropic : LoopbackServer
     /// <summary>When set, every message request fails with this status and Anthropic's error body.</summary>
     public int? FailWith { get; set; }
 
+    /// <summary>With <see cref="FailWith"/>: fail only this many message requests, then answer again (a short outage).</summary>
+    public int? FailTimes
+    {
+        get => _failTimes;
+        set
+        {
+            _failTimes = value;
+            _failuresLeft = value ?? 0;
+        }
+    }
+
+    private int? _failTimes;
+    private int _failuresLeft;
+
     public int MessageRequests => Volatile.Read(ref _messages);
 
     /// <summary>The last request's model, headers and body, for assertions.</summary>
@@ -55,7 +69,7 @@ public sealed class FakeAnthropic : LoopbackServer
             return;
         }
 
-        if (FailWith is { } status)
+        if (FailWith is { } status && (FailTimes is null || Interlocked.Decrement(ref _failuresLeft) >= 0))
         {
             // Retry-After 0 keeps the SDK's retries fast in tests; the real API sends seconds.
             context.Response.Headers["retry-after"] = "0";

@@ -53,7 +53,7 @@ public sealed class ChatClientAgent(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw new AgentException($"The {model} model call failed: {ex.Message}", ex);
+            throw new AgentException($"The {model} model call failed: {ex.Message}", ex, TransientModelFailures.IsTransient(ex));
         }
     }
 

@@ -14,5 +14,12 @@ public sealed record Evaluation(bool Accepted, string Reason, TokenUsage Usage);
 
 public sealed record WorkOutput(string Text, TokenUsage Usage);
 
-/// <summary>The model failed or answered something Timmy cannot use.</summary>
-public sealed class AgentException(string message, Exception? innerException = null) : Exception(message, innerException);
+/// <summary>
+/// The model failed or answered something Timmy cannot use. <see cref="IsTransient"/> when the provider was
+/// unreachable, overloaded, rate-limited or erring on its side, so the same call may well succeed later.
+/// </summary>
+public sealed class AgentException(string message, Exception? innerException = null, bool isTransient = false)
+    : Exception(message, innerException)
+{
+    public bool IsTransient { get; } = isTransient;
+}

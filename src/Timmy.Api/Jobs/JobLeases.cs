@@ -32,6 +32,12 @@ public sealed class JobLeases(TimmyDbContext db, TimeProvider clock)
                 .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
                 .SetProperty(j => j.Attempts, j => j.Attempts - 1), cancellationToken);
 
+    /// <summary>Lets a leased job be taken up again only at <paramref name="retryAt"/> (by any worker), if it is still in <paramref name="state"/>.</summary>
+    public Task DeferAsync(Guid jobId, JobState state, DateTimeOffset retryAt, CancellationToken cancellationToken) =>
+        db.Jobs
+            .Where(j => j.Id == jobId && j.State == state)
+            .ExecuteUpdateAsync(set => set.SetProperty(j => j.LeaseExpiresAt, retryAt), cancellationToken);
+
     /// <summary>
     /// SQLite has one writer at a time, so a single UPDATE … RETURNING both picks and leases a batch atomically;
     /// one statement instead of one per job keeps claiming cheap when thousands of jobs are waiting.

@@ -25,8 +25,17 @@ public sealed class JobOptions
     /// <summary>How often workers look for work besides being woken, which is how abandoned jobs are found.</summary>
     public int WorkerScanMilliseconds { get; set; } = 1000;
 
-    /// <summary>A job taken up more often than this (its workers kept dying) fails, with the paid work owed back.</summary>
+    /// <summary>
+    /// A job taken up more often than this (its workers kept dying, or its model kept failing transiently) fails,
+    /// with the paid work owed back.
+    /// </summary>
     public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// After a transient model failure (overloaded, rate-limited, unreachable) the job is tried again this long
+    /// later, doubling each time, until <see cref="MaxAttempts"/>; the provider's SDK has already retried within the call.
+    /// </summary>
+    public int ModelRetryMilliseconds { get; set; } = 15_000;
 
     /// <summary>How often refunds left paying (an unconfirmed or interrupted payout) are looked up on the node.</summary>
     public int RefundCheckSeconds { get; set; } = 30;

@@ -42,17 +42,30 @@ public sealed partial class JobProcessor(
             return;
         }
 
-        if (job.State == JobState.Evaluating)
+        // A transient model failure is retried while attempts remain; on the last attempt it fails the job like any other.
+        var mayRetry = attempt < options.Value.MaxAttempts;
+        try
         {
-            await EvaluateAsync(job, cancellationToken);
+            if (job.State == JobState.Evaluating)
+            {
+                await EvaluateAsync(job, mayRetry, cancellationToken);
+            }
+            else
+            {
+                await ExecuteAsync(job, mayRetry, cancellationToken);
+            }
         }
-        else
+        catch (AgentException ex) when (mayRetry && ex.IsTransient)
         {
-            await ExecuteAsync(job, cancellationToken);
+            // The provider is having a bad moment: the job stays paid and leased, and is tried again after a pause.
+            var pause = TimeSpan.FromMilliseconds(options.Value.ModelRetryMilliseconds * Math.Pow(2, attempt - 1));
+            LogModelRetry(ex, job.Id, attempt, pause);
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<JobLeases>().DeferAsync(job.Id, job.State, clock.GetUtcNow() + pause, CancellationToken.None);
         }
     }
 
-    private async Task EvaluateAsync(Job job, CancellationToken cancellationToken)
+    private async Task EvaluateAsync(Job job, bool mayRetry, CancellationToken cancellationToken)
     {
         try
         {
@@ -87,13 +100,13 @@ public sealed partial class JobProcessor(
             await transitions.TryMoveWithInvoiceAsync(
                 job.Id, JobState.Evaluating, JobState.AwaitingWorkPayment, workInvoice, set => set.SetEvalUsage(usage).SetQuote(quote), cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException && !(mayRetry && ex is AgentException { IsTransient: true }))
         {
             await FailAsync(job.Id, JobState.Evaluating, workPaidSats: 0, ex, cancellationToken);
         }
     }
 
-    private async Task ExecuteAsync(Job job, CancellationToken cancellationToken)
+    private async Task ExecuteAsync(Job job, bool mayRetry, CancellationToken cancellationToken)
     {
         try
         {
@@ -105,7 +118,7 @@ public sealed partial class JobProcessor(
                 .SetWorkUsage(usage)
                 .SetSettlement(settlement), cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException && !(mayRetry && ex is AgentException { IsTransient: true }))
         {
             await FailAsync(job.Id, JobState.Executing, job.WorkInvoice!.AmountSats, ex, cancellationToken);
         }
@@ -130,6 +143,9 @@ public sealed partial class JobProcessor(
             }
         }, cancellationToken);
     }
+
+    [LoggerMessage(LogLevel.Warning, "The model failed transiently on job {JobId} (attempt {Attempt}); trying again in {Pause}")]
+    private partial void LogModelRetry(Exception ex, Guid jobId, int attempt, TimeSpan pause);
 
     [LoggerMessage(LogLevel.Error, "Job {JobId} failed while {State}")]
     private partial void LogJobFailed(Exception ex, Guid jobId, string state);

@@ -72,7 +72,8 @@ public sealed class ClaudeProviderTests : FakeServerTests<FakeAnthropic>
 
         Assert.Equal("failed", failed.Str("state"));
         Assert.Contains(errorType, failed.Str("errorMessage"));
-        Assert.Equal(2, Fake.MessageRequests); // one call, one retry (Agent:Anthropic:MaxRetries=1)
+        // Jobs:MaxAttempts (3) attempts of the eval, each one call and one SDK retry (Agent:Anthropic:MaxRetries=1).
+        Assert.Equal(6, Fake.MessageRequests);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
 
         Fake.FailWith = null;

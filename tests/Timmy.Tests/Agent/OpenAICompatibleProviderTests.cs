@@ -24,7 +24,7 @@ public sealed class OpenAICompatibleProviderTests : FakeServerTests<FakeOllama>
     [InlineData(Fault.ServerError)]
     [InlineData(Fault.DropConnection)]
     [InlineData(Fault.Slow)]
-    public async Task A_local_server_that_keeps_failing_fails_the_job_after_one_retry(Fault fault)
+    public async Task A_local_server_that_keeps_failing_fails_the_job_once_its_attempts_are_spent(Fault fault)
     {
         Fake.SlowDelay = TimeSpan.FromSeconds(10);
         using var factory = new TimmyFactory { Settings = Fake.TimmySettings() };
@@ -36,6 +36,7 @@ public sealed class OpenAICompatibleProviderTests : FakeServerTests<FakeOllama>
 
         Assert.Equal("failed", job.Str("state"));
         Assert.StartsWith("The llama3.2:1b model call failed", job.Str("errorMessage"));
-        Assert.Equal(2, Fake.Requests);
+        // Each of Jobs:MaxAttempts (3) attempts is one call that the client retries once.
+        Assert.Equal(6, Fake.Requests);
     }
 }

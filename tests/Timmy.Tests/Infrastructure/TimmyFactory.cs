@@ -30,6 +30,8 @@ public sealed class TimmyFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("ConnectionStrings:Timmy", new TestDatabase(DatabaseName).ConnectionString);
+        // A job whose model fails transiently is retried after 50 ms, not 15 s, unless a test says otherwise.
+        builder.UseSetting("Jobs:ModelRetryMilliseconds", "50");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Timmy.Api.Agent;
@@ -33,33 +34,96 @@ public sealed class RecoveryTests
 
         lnbits.Fault = Fault.None;
 
-        var accepted = await client.PollUntilSettledAsync(created.Str("jobId"));
-        Assert.Equal("awaiting_work_payment", accepted.Str("state"));
+        // Polls see the payment once the node answers again (its circuit breaker may hold calls back a few seconds more).
+        await Eventually.ReturnsAsync(() => client.GetJobAsync(created.Str("jobId")), job => job.Str("state") == "awaiting_work_payment", TimeSpan.FromSeconds(20));
         await lnbits.SettleAsync(await HashOfAsync(factory, created.Str("jobId"), work: true));
         Assert.Equal("complete", (await client.PollUntilSettledAsync(created.Str("jobId"))).Str("state"));
         Assert.Equal(HttpStatusCode.Created, (await client.PostRawAsync("/api/jobs", """{"request": "hi"}""")).StatusCode);
     }
 
     [Fact]
-    public async Task After_a_model_outage_new_jobs_complete_and_the_failed_one_owes_its_payment_back()
+    public async Task A_job_paid_during_a_short_model_outage_completes_once_the_model_is_back()
     {
-        await using var anthropic = new FakeAnthropic();
-        await anthropic.StartAsync();
-        using var factory = new TimmyFactory { Settings = anthropic.TimmySettings() };
-        var client = factory.CreateClient();
-        var during = await client.PayEvalAsync(await client.CreateJobAsync("What is a satoshi?"));
-        anthropic.FailWith = 529;
-        await client.PayAsync(during.Str("workInvoice", "paymentHash"));
-        var failed = await client.PollUntilSettledAsync(during.Str("jobId"));
+        await using var outage = await ModelOutage.StartAsync();
 
-        anthropic.FailWith = null;
-        var after = await client.RunJobAsync("What is a satoshi?");
+        var (done, requests) = await outage.PayWorkWhileFailingAsync(529, times: 2);
+
+        Assert.Equal("complete", done.Str("state"));
+        Assert.Equal(FakeAnthropic.WorkAnswer, done.Str("result"));
+        Assert.Equal(3, requests); // two overloaded answers, then the work
+    }
+
+    [Fact]
+    public async Task A_refused_model_call_is_not_retried()
+    {
+        await using var outage = await ModelOutage.StartAsync();
+
+        var (failed, requests) = await outage.PayWorkWhileFailingAsync(400);
 
         Assert.Equal("failed", failed.Str("state"));
+        Assert.Equal(1, requests);
+    }
+
+    [Fact]
+    public async Task After_a_model_outage_new_jobs_complete_and_the_failed_one_owes_its_payment_back()
+    {
+        await using var outage = await ModelOutage.StartAsync();
+        var (failed, requests) = await outage.PayWorkWhileFailingAsync(529);
+
+        outage.Anthropic.FailWith = null;
+        var after = await outage.Client.RunJobAsync("What is a satoshi?");
+
+        Assert.Equal("failed", failed.Str("state"));
+        Assert.Equal(3, requests); // the work, tried on each of Jobs:MaxAttempts attempts
         Assert.Equal("pending", failed.Str("costLedger", "refundState"));
         Assert.Equal(failed.GetProperty("workInvoice").GetProperty("amountSats").GetInt64(), failed.GetProperty("costLedger").GetProperty("refundAmountSats").GetInt64());
         Assert.Equal("complete", after.Str("state"));
         Assert.Equal(FakeAnthropic.WorkAnswer, after.Str("result"));
+    }
+
+    /// <summary>Timmy on a fake Claude whose calls fail fast (no SDK retries), with failed jobs retried quickly (TimmyFactory's 50 ms).</summary>
+    private sealed class ModelOutage : IAsyncDisposable
+    {
+        private ModelOutage(FakeAnthropic anthropic, TimmyFactory factory)
+        {
+            Anthropic = anthropic;
+            Factory = factory;
+            Client = factory.CreateClient();
+        }
+
+        public FakeAnthropic Anthropic { get; }
+
+        public TimmyFactory Factory { get; }
+
+        public HttpClient Client { get; }
+
+        public static async Task<ModelOutage> StartAsync()
+        {
+            var anthropic = new FakeAnthropic();
+            await anthropic.StartAsync();
+            var settings = anthropic.TimmySettings();
+            settings["Agent:Anthropic:MaxRetries"] = "0";
+            return new ModelOutage(anthropic, new TimmyFactory { Settings = settings });
+        }
+
+        /// <summary>Pays a job's work while the model answers <paramref name="status"/> (to <paramref name="times"/> requests, or all), then waits for it to settle.</summary>
+        public async Task<(JsonElement Job, int ModelRequests)> PayWorkWhileFailingAsync(int status, int? times = null)
+        {
+            var accepted = await Client.PayEvalAsync(await Client.CreateJobAsync("What is a satoshi?"));
+            var before = Anthropic.MessageRequests;
+            Anthropic.FailWith = status;
+            Anthropic.FailTimes = times;
+
+            await Client.PayAsync(accepted.Str("workInvoice", "paymentHash"));
+            var settled = await Client.PollUntilSettledAsync(accepted.Str("jobId"));
+            return (settled, Anthropic.MessageRequests - before);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Factory.Dispose();
+            await Anthropic.DisposeAsync();
+        }
     }
 
     private static Task<string> HashOfAsync(TimmyFactory factory, string jobId, bool work = false) => factory.WithDbAsync(async db =>
