@@ -49,6 +49,9 @@ public enum FakePayoutMode
 
     /// <summary>Takes the payment on, then drops the connection without an answer.</summary>
     HangUp,
+
+    /// <summary>Takes the payment on, then reports an error for the call (LND only: an error line in its stream).</summary>
+    StreamError,
 }
 
 /// <summary>
@@ -87,6 +90,9 @@ public sealed class FakeInvoiceBook(string prefix)
         payout.Payout = succeeded ? FakePayoutState.Succeeded : FakePayoutState.Failed;
         payout.SettledAt = succeeded ? DateTimeOffset.UtcNow : null;
     }
+
+    /// <summary>How many of this node's payments succeeded: a refund paid twice shows here.</summary>
+    public int SucceededPayouts => _payable.Values.Count(i => i.Payout == FakePayoutState.Succeeded);
 
     public FakeInvoice? FindPayable(string paymentRequest) => _payable.Values.FirstOrDefault(i => i.PaymentRequest == paymentRequest);
 

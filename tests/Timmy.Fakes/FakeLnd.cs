@@ -138,16 +138,17 @@ public sealed class FakeLnd : LoopbackServer
         LastFeeLimitSat = body.TryGetProperty("fee_limit_sat", out var fee) ? fee.ToString() : null;
         var invoice = Book.FindPayable(body.GetProperty("payment_request").GetString() ?? "");
         context.Response.ContentType = "application/json";
+        // Errors before the first update are the gateway's HTTP error answers; errors after it are lines in the stream.
         if (invoice is null)
         {
-            await WriteLineAsync(context, new { error = new { code = 2, message = "invalid bech32 string", details = Array.Empty<object>() } });
+            await Error(500, 2, "invalid bech32 string length 24").ExecuteAsync(context);
             return;
         }
 
         if (invoice.Payout is FakePayoutState.InFlight or FakePayoutState.Succeeded)
         {
             // The router refuses a second payment of a hash (gRPC AlreadyExists).
-            await WriteLineAsync(context, new { error = new { code = 6, message = invoice.Payout == FakePayoutState.Succeeded ? "invoice is already paid" : "payment is in transition", details = Array.Empty<object>() } });
+            await Error(409, 6, invoice.Payout == FakePayoutState.Succeeded ? "invoice is already paid" : "payment is in transition").ExecuteAsync(context);
             return;
         }
 
@@ -167,6 +168,10 @@ public sealed class FakeLnd : LoopbackServer
                 return;
             case FakePayoutMode.StayInFlight:
                 // The payment goes on in the node; this stream ends (as when the gateway's call is cut off).
+                return;
+            case FakePayoutMode.StreamError:
+                // The payment goes on in the node while the gateway reports its call failed.
+                await WriteLineAsync(context, new { error = new { code = 14, message = "routerrpc server shutting down", details = Array.Empty<object>() } });
                 return;
         }
 

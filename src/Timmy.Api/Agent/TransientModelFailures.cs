@@ -1,6 +1,8 @@
 using System.ClientModel;
 using System.Net;
 using Anthropic.Exceptions;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Timmy.Api.Agent;
 
@@ -14,6 +16,8 @@ public static class TransientModelFailures
     {
         AnthropicApiException api => IsTransient(api.StatusCode),
         AnthropicIOException => true,
+        // The resilience pipeline's own answers while a provider is failing (OpenAI-compatible clients).
+        BrokenCircuitException or TimeoutRejectedException => true,
         ClientResultException { Status: 0 } => true, // no response at all
         ClientResultException result => IsTransient((HttpStatusCode)result.Status),
         HttpRequestException { StatusCode: { } status } => IsTransient(status),

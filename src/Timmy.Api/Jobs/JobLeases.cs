@@ -4,7 +4,8 @@ using Timmy.Api.Data;
 
 namespace Timmy.Api.Jobs;
 
-public sealed record JobLease(Guid JobId, int Attempt);
+/// <summary>One worker's hold on a job: which worker (<paramref name="Owner"/>) and which attempt.</summary>
+public sealed record JobLease(Guid JobId, int Attempt, string Owner);
 
 /// <summary>
 /// Hands out jobs in evaluating or executing to workers. A lease is taken with a conditional update (on
@@ -32,10 +33,13 @@ public sealed class JobLeases(TimmyDbContext db, TimeProvider clock)
                 .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
                 .SetProperty(j => j.Attempts, j => j.Attempts - 1), cancellationToken);
 
-    /// <summary>Lets a leased job be taken up again only at <paramref name="retryAt"/> (by any worker), if it is still in <paramref name="state"/>.</summary>
-    public Task DeferAsync(Guid jobId, JobState state, DateTimeOffset retryAt, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Ends a lease early but lets the job be taken up again (by any worker) only at <paramref name="retryAt"/>. Only
+    /// while the lease is still this one: if it expired and another worker took the job, that worker's lease stands.
+    /// </summary>
+    public Task DeferAsync(JobLease lease, JobState state, DateTimeOffset retryAt, CancellationToken cancellationToken) =>
         db.Jobs
-            .Where(j => j.Id == jobId && j.State == state)
+            .Where(j => j.Id == lease.JobId && j.State == state && j.LeaseOwner == lease.Owner && j.Attempts == lease.Attempt)
             .ExecuteUpdateAsync(set => set.SetProperty(j => j.LeaseExpiresAt, retryAt), cancellationToken);
 
     /// <summary>
@@ -58,7 +62,7 @@ public sealed class JobLeases(TimmyDbContext db, TimeProvider clock)
                 LIMIT {max})
             RETURNING "Id" AS "JobId", "Attempts" AS "Attempt"
             """).ToListAsync(cancellationToken);
-        return rows.Select(r => new JobLease(r.JobId, r.Attempt)).ToList();
+        return rows.Select(r => new JobLease(r.JobId, r.Attempt, owner)).ToList();
     }
 
     private async Task<IReadOnlyList<JobLease>> ClaimWithSkipLockedAsync(
@@ -74,7 +78,7 @@ public sealed class JobLeases(TimmyDbContext db, TimeProvider clock)
                 FOR UPDATE SKIP LOCKED)
             RETURNING "Id" AS "JobId", "Attempts" AS "Attempt"
             """).ToListAsync(cancellationToken);
-        return rows.Select(r => new JobLease(r.JobId, r.Attempt)).ToList();
+        return rows.Select(r => new JobLease(r.JobId, r.Attempt, owner)).ToList();
     }
 
     private sealed record LeaseRow(Guid JobId, int Attempt);

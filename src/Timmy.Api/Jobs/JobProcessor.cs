@@ -21,8 +21,9 @@ public sealed partial class JobProcessor(
     TimeProvider clock,
     ILogger<JobProcessor> logger)
 {
-    public async Task ProcessAsync(Guid jobId, int attempt, CancellationToken cancellationToken)
+    public async Task ProcessAsync(JobLease lease, CancellationToken cancellationToken)
     {
+        var (jobId, attempt) = (lease.JobId, lease.Attempt);
         Job? job;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -61,7 +62,7 @@ public sealed partial class JobProcessor(
             var pause = TimeSpan.FromMilliseconds(options.Value.ModelRetryMilliseconds * Math.Pow(2, attempt - 1));
             LogModelRetry(ex, job.Id, attempt, pause);
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<JobLeases>().DeferAsync(job.Id, job.State, clock.GetUtcNow() + pause, CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<JobLeases>().DeferAsync(lease, job.State, clock.GetUtcNow() + pause, CancellationToken.None);
         }
     }
 

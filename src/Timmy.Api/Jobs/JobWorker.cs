@@ -83,7 +83,7 @@ public sealed partial class JobWorker(
         try
         {
             // Paid work is not abandoned because the host is stopping; StopAsync decides how long to wait for it.
-            await processor.ProcessAsync(lease.JobId, lease.Attempt, CancellationToken.None);
+            await processor.ProcessAsync(lease, CancellationToken.None);
         }
         catch (Exception ex)
         {

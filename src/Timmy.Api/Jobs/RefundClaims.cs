@@ -77,11 +77,11 @@ public sealed partial class RefundClaims(
         catch (PaymentBackendException ex)
         {
             LogPayoutFailed(ex, jobId);
-            await TryMoveRefundAsync(jobId, RefundState.Paying, RefundState.Pending, null, CancellationToken.None);
+            await TryMoveRefundAsync(jobId, RefundState.Paying, RefundState.Pending, invoiceHash, CancellationToken.None);
             return new(RefundClaimStatus.PaymentFailed, $"Refund payment failed: {ex.Message}. The refund is still pending; you may claim it again.");
         }
 
-        await TryMoveRefundAsync(jobId, RefundState.Paying, RefundState.Paid, payment.PaymentHash, CancellationToken.None);
+        await TryMoveRefundAsync(jobId, RefundState.Paying, RefundState.Paid, invoiceHash, CancellationToken.None);
         metrics.Refunded(owed);
         return new(RefundClaimStatus.Paid, $"Refund of {owed} sats sent", owed, payment.PaymentHash);
     }
@@ -159,34 +159,39 @@ public sealed partial class RefundClaims(
     }
 
     /// <summary>
-    /// One conditional move of the refund state. Paying records the invoice's hash and when the payout started;
-    /// pending forgets them, so the next claim brings its own; paid keeps the hash and records when.
+    /// One conditional move of the refund state, about the payout to the invoice with <paramref name="payoutHash"/>.
+    /// Into paying it records that hash and when the payout started; out of paying it applies only while that same
+    /// payout is the one paying, so a late verdict on an earlier payout never touches a newer claim's. Pending
+    /// forgets the payout, so the next claim brings its own; paid keeps it and records when.
     /// </summary>
-    private async Task<bool> TryMoveRefundAsync(Guid jobId, RefundState from, RefundState to, string? paymentHash, CancellationToken cancellationToken)
+    private async Task<bool> TryMoveRefundAsync(Guid jobId, RefundState from, RefundState to, string payoutHash, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var rows = await db.Jobs
-            .Where(j => j.Id == jobId && j.RefundState == from)
-            .ExecuteUpdateAsync(set =>
+        var job = db.Jobs.Where(j => j.Id == jobId && j.RefundState == from);
+        if (from == RefundState.Paying)
+        {
+            job = job.Where(j => j.RefundPaymentHash == payoutHash);
+        }
+
+        var rows = await job.ExecuteUpdateAsync(set =>
+        {
+            set.SetProperty(j => j.RefundState, to);
+            set.SetProperty(j => j.UpdatedAt, now);
+            switch (to)
             {
-                set.SetProperty(j => j.RefundState, to);
-                set.SetProperty(j => j.UpdatedAt, now);
-                switch (to)
-                {
-                    case RefundState.Paying:
-                        set.SetProperty(j => j.RefundPaymentHash, paymentHash);
-                        set.SetProperty(j => j.RefundAttemptedAt, now);
-                        break;
-                    case RefundState.Pending:
-                        set.SetProperty(j => j.RefundPaymentHash, (string?)null);
-                        set.SetProperty(j => j.RefundAttemptedAt, (DateTimeOffset?)null);
-                        break;
-                    case RefundState.Paid:
-                        set.SetProperty(j => j.RefundPaymentHash, paymentHash);
-                        set.SetProperty(j => j.RefundedAt, now);
-                        break;
-                }
-            }, cancellationToken);
+                case RefundState.Paying:
+                    set.SetProperty(j => j.RefundPaymentHash, payoutHash);
+                    set.SetProperty(j => j.RefundAttemptedAt, now);
+                    break;
+                case RefundState.Pending:
+                    set.SetProperty(j => j.RefundPaymentHash, (string?)null);
+                    set.SetProperty(j => j.RefundAttemptedAt, (DateTimeOffset?)null);
+                    break;
+                case RefundState.Paid:
+                    set.SetProperty(j => j.RefundedAt, now);
+                    break;
+            }
+        }, cancellationToken);
         finished.Forget(jobId);
         return rows == 1;
     }

@@ -15,8 +15,6 @@ public sealed partial class RefundPayoutReconciler(
     TimeProvider clock,
     ILogger<RefundPayoutReconciler> logger) : BackgroundService
 {
-    private const int BatchSize = 100;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RefundCheckSeconds), clock);
@@ -48,12 +46,18 @@ public sealed partial class RefundPayoutReconciler(
         var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
         var refunds = scope.ServiceProvider.GetRequiredService<RefundClaims>();
         var unknownAfter = TimeSpan.FromSeconds(options.Value.RefundUnknownAfterSeconds);
+        // Every payout left paying, each pass: few are, and one the node keeps saying is in flight must not hide the rest.
         var stuck = await db.Jobs.AsNoTracking()
-            .Where(j => j.RefundState == RefundState.Paying && j.RefundPaymentHash != null)
-            .OrderBy(j => j.UpdatedAt)
-            .Take(BatchSize)
+            .Where(j => j.RefundState == RefundState.Paying)
+            .OrderBy(j => j.RefundAttemptedAt)
             .ToListAsync(stoppingToken);
-        foreach (var job in stuck)
+        if (stuck.Count(j => j.RefundPaymentHash is null) is > 0 and var unknowable)
+        {
+            // Left by a version that did not record the invoice's hash: only the node's payment list can settle them.
+            LogUnreconcilable(unknowable);
+        }
+
+        foreach (var job in stuck.Where(j => j.RefundPaymentHash is not null))
         {
             try
             {
@@ -68,6 +72,9 @@ public sealed partial class RefundPayoutReconciler(
 
     [LoggerMessage(LogLevel.Warning, "Looking for refund payouts to settle failed; will try again on the next pass")]
     private partial void LogPassFailed(Exception ex);
+
+    [LoggerMessage(LogLevel.Error, "{Count} refund payouts are paying without a recorded payment hash; check the node's payments and settle them by hand")]
+    private partial void LogUnreconcilable(int count);
 
     [LoggerMessage(LogLevel.Warning, "Could not look up the refund payout of job {JobId} on the node; it stays paying")]
     private partial void LogLookupFailed(Exception ex, Guid jobId);

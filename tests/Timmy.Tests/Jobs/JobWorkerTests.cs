@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Timmy.Api.Jobs;
 using Timmy.Api.Payments;
@@ -35,6 +36,25 @@ public sealed class JobWorkerTests : IDisposable
         Assert.Contains("interrupted attempts", job.Str("errorMessage"));
         Assert.Equal(job.GetProperty("workInvoice").GetProperty("amountSats").GetInt64(), job.GetProperty("costLedger").GetProperty("refundAmountSats").GetInt64());
         Assert.Equal("pending", job.Str("costLedger", "refundState"));
+    }
+
+    [Fact]
+    public async Task A_stale_worker_deferring_its_job_does_not_cut_short_the_lease_of_the_worker_that_took_it_over()
+    {
+        var client = _factory.CreateClient();
+        var later = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5);
+        var jobId = await PaidJobAbandonedInExecutingAsync(client, attempts: 2, leaseExpiresIn: TimeSpan.FromMinutes(5));
+        var expires = (await _factory.WithDbAsync(db => db.Jobs.SingleAsync())).LeaseExpiresAt;
+
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var leases = scope.ServiceProvider.GetRequiredService<JobLeases>();
+        // The job's first worker (attempt 1) outlived its lease; "a-worker-that-died" holds attempt 2 now.
+        await leases.DeferAsync(new JobLease(jobId, 1, "a-worker-that-died"), JobState.Executing, DateTimeOffset.UtcNow, CancellationToken.None);
+        await leases.DeferAsync(new JobLease(jobId, 2, "another-worker"), JobState.Executing, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        Assert.Equal(expires, (await _factory.WithDbAsync(db => db.Jobs.SingleAsync())).LeaseExpiresAt);
+        await leases.DeferAsync(new JobLease(jobId, 2, "a-worker-that-died"), JobState.Executing, later, CancellationToken.None);
+        Assert.Equal(later.ToUnixTimeSeconds(), (await _factory.WithDbAsync(db => db.Jobs.SingleAsync())).LeaseExpiresAt?.ToUnixTimeSeconds());
     }
 
     [Fact]

@@ -61,6 +61,15 @@ public sealed class LnbitsPayoutOutcomeTests : FakeServerTests<FakeLnbits>
         Assert.StartsWith("LNbits is unreachable", error.Message);
     }
 
+    [Fact]
+    public async Task A_404_that_is_not_lnbits_own_answer_is_not_taken_for_no_payment()
+    {
+        var invoice = Fake.Book.IssuePayable(10);
+        var wrongPath = Fake.TimmySettings().With(("Lightning:Lnbits:Url", new Uri(Fake.BaseAddress, "behind-a-proxy/").ToString()));
+
+        await Assert.ThrowsAsync<PaymentBackendException>(() => wrongPath.UseBackendAsync(b => b.GetOutgoingPaymentAsync(invoice.HashHex, default)));
+    }
+
     /// <summary>A loopback port nothing listens on (it was free a moment ago), so connecting is refused.</summary>
     private static int ClosedPort()
     {
@@ -113,6 +122,36 @@ public sealed class LndPayoutOutcomeTests : FakeServerTests<FakeLnd>
         var again = await Assert.ThrowsAsync<PaymentOutcomeUnknownException>(() => PayAsync(invoice));
 
         Assert.Contains("in transition", again.Message);
+    }
+
+    [Fact]
+    public async Task An_error_in_the_stream_after_the_router_took_the_payment_is_of_unknown_outcome()
+    {
+        Fake.Payouts = FakePayoutMode.StreamError;
+        var invoice = Fake.Book.IssuePayable(100);
+
+        await Assert.ThrowsAsync<PaymentOutcomeUnknownException>(() => PayAsync(invoice));
+
+        Assert.Equal(OutgoingPaymentState.InFlight, (await LookUpAsync(invoice))?.State);
+    }
+
+    [Fact]
+    public async Task An_invoice_lnd_cannot_decode_is_a_plain_failure()
+    {
+        var error = await Assert.ThrowsAsync<PaymentBackendException>(() =>
+            Fake.TimmySettings().With().UseBackendAsync(b => b.PayInvoiceAsync("lnbcrt1pnotaninvoice", default)));
+
+        Assert.IsNotType<PaymentOutcomeUnknownException>(error);
+        Assert.Contains("invalid bech32", error.Message);
+    }
+
+    [Fact]
+    public async Task A_404_that_is_not_lnds_own_answer_is_not_taken_for_no_payment()
+    {
+        var invoice = Fake.Book.IssuePayable(100);
+        var wrongPath = Fake.TimmySettings().With(("Lightning:Lnd:Url", new Uri(Fake.BaseAddress, "behind-a-proxy/").ToString()));
+
+        await Assert.ThrowsAsync<PaymentBackendException>(() => wrongPath.UseBackendAsync(b => b.GetOutgoingPaymentAsync(invoice.HashHex, default)));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Timmy.Api.Jobs;
 using Timmy.Api.Payments;
 using Timmy.Api.Payments.Stub;
@@ -67,6 +68,27 @@ public sealed class RefundPayoutRecoveryTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
         Assert.Equal("paid", await RefundStateAsync(client, jobId));
+        Assert.Equal(1, _lnbits.Book.SucceededPayouts);
+    }
+
+    [Fact]
+    public async Task A_late_verdict_on_an_earlier_payout_does_not_touch_a_newer_claims_payout()
+    {
+        using var factory = OnStub();
+        var jobId = await SeedJobOwingAsync(factory);
+        var earlier = Bolt11Invoice.Decode(RefundInvoices.Mint(Owed)).PaymentHashHex;
+        var newer = Bolt11Invoice.Decode(RefundInvoices.Mint(Owed)).PaymentHashHex;
+        await factory.WithDbAsync(db => MarkPayingAsync(db, jobId, earlier, DateTimeOffset.UtcNow.AddHours(-1)));
+        var staleView = await StoredAsync(factory, jobId);
+        // Meanwhile (another instance) the earlier payout was settled as never made and the client claimed again.
+        await factory.WithDbAsync(db => MarkPayingAsync(db, jobId, newer, DateTimeOffset.UtcNow));
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var state = await scope.ServiceProvider.GetRequiredService<RefundClaims>().ReconcileAsync(staleView, TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Equal(RefundState.Paying, state);
+        var job = await StoredAsync(factory, jobId);
+        Assert.Equal((RefundState.Paying, newer), (job.RefundState, job.RefundPaymentHash));
     }
 
     [Fact]

@@ -21,6 +21,8 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         job.Property(j => j.EvalModel).HasMaxLength(128);
         job.Property(j => j.WorkModel).HasMaxLength(128);
         job.Property(j => j.RefundState).HasConversion<string>().HasMaxLength(32);
+        // The refund reconciler looks for payouts left paying, every few seconds on every instance.
+        job.HasIndex(j => j.RefundState);
         job.Property(j => j.RefundPaymentHash).HasMaxLength(64);
         job.Ignore(j => j.Quote);
         job.Ignore(j => j.EvalInvoice);

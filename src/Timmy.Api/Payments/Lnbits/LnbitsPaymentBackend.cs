@@ -95,7 +95,7 @@ public sealed class LnbitsPaymentBackend(HttpClient http, IOptions<LnbitsOptions
     {
         using var message = Request(HttpMethod.Get, $"{PaymentsPath}/{Uri.EscapeDataString(paymentHash)}", AdminKey());
         using var response = await NodeHttp.SendAsync(http, message, Node, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound && !await IsWalletMissingAsync(response, cancellationToken))
+        if (response.StatusCode == HttpStatusCode.NotFound && await IsNoSuchPaymentAsync(response, cancellationToken))
         {
             return null;
         }
@@ -137,10 +137,13 @@ public sealed class LnbitsPaymentBackend(HttpClient http, IOptions<LnbitsOptions
         });
     }
 
-    /// <summary>LNbits answers 404 both for an unknown payment and for an unknown key; only the first means "no such payment".</summary>
-    private static async Task<bool> IsWalletMissingAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// LNbits' own "no such payment". A 404 for an unknown key ("Wallet not found."), or from a proxy or a wrong path,
+    /// says nothing about the payment, and taking it for "never paid" could pay a refund twice.
+    /// </summary>
+    private static async Task<bool> IsNoSuchPaymentAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
         LnbitsError.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).Detail is { } detail
-        && detail.Contains("wallet", StringComparison.OrdinalIgnoreCase);
+        && detail.Contains("Payment does not exist", StringComparison.OrdinalIgnoreCase);
 
     private HttpRequestMessage Request(HttpMethod method, string path, string? key, object? body = null)
     {

@@ -68,37 +68,41 @@ public sealed class LndPaymentBackend(HttpClient http, IOptions<LndOptions> opti
         using var response = await NodeHttp.SendPayoutAsync(http, message, Node, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
         if (!response.IsSuccessStatusCode)
         {
+            // Refused before streaming. Only a refusal known to come before the router takes a payment on is final.
             var error = await NodeHttp.ReadErrorAsync(response, cancellationToken);
-            throw IsAboutEarlierPayment(error) ? NodeHttp.OutcomeUnknown(Node, Failure(response, "pay an invoice", error)) : Failure(response, "pay an invoice", error);
+            var failure = Failure(response, "pay an invoice", error);
+            throw IsRefusedBeforePaying(error) ? failure : NodeHttp.OutcomeUnknown(Node, failure);
         }
 
-        // The router streams IN_FLIGHT updates, then one SUCCEEDED or FAILED.
+        // The router streams IN_FLIGHT updates, then one SUCCEEDED or FAILED. Once it streams, the payment is in its
+        // hands: anything but a SUCCEEDED or FAILED line (an error line, a cut stream, no end in time) leaves it unknown.
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(TimeSpan.FromSeconds(_options.PaymentTimeoutSeconds) + StreamGrace);
+        string? failureReason = null;
         try
         {
-            await foreach (var payment in LndStream.ReadAsync<LndPayment>(response, cancellationToken))
+            await foreach (var payment in LndStream.ReadAsync<LndPayment>(response, patience.Token))
             {
-                switch (payment.Status)
+                if (payment.Status == "SUCCEEDED" && HashHex(payment.PaymentHash) is { } hash)
                 {
-                    case "SUCCEEDED" when HashHex(payment.PaymentHash) is { } hash:
-                        return new OutgoingPayment(hash, payment.ValueSat ?? 0, payment.PaymentPreimage ?? string.Empty);
-                    case "FAILED":
-                        throw new PaymentBackendException($"{Node} could not pay the invoice: {payment.FailureReason ?? "no reason given"}");
+                    return new OutgoingPayment(hash, payment.ValueSat ?? 0, payment.PaymentPreimage ?? string.Empty);
+                }
+
+                if (payment.Status == "FAILED")
+                {
+                    failureReason = payment.FailureReason ?? "no reason given";
+                    break;
                 }
             }
         }
-        catch (LndRpcException ex) when (!IsAboutEarlierPayment(ex.Error.Message))
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // Refused before the router took the payment on (a bad or expired invoice, say).
-            throw;
-        }
-        catch (Exception ex) when (ex is PaymentBackendException { InnerException: not null } or LndRpcException
-            || NodeHttp.AsBackendFailure(ex, Node, cancellationToken) is not null)
-        {
-            // The stream broke after the router may have taken the payment on.
             throw NodeHttp.OutcomeUnknown(Node, ex);
         }
 
-        throw new PaymentOutcomeUnknownException($"{Node} ended the payment stream before the payment succeeded or failed");
+        throw failureReason is not null
+            ? new PaymentBackendException($"{Node} could not pay the invoice: {failureReason}")
+            : new PaymentOutcomeUnknownException($"{Node} ended the payment stream before the payment succeeded or failed");
     }
 
     public async Task<OutgoingPaymentStatus?> GetOutgoingPaymentAsync(string paymentHash, CancellationToken cancellationToken)
@@ -110,9 +114,8 @@ public sealed class LndPaymentBackend(HttpClient http, IOptions<LndOptions> opti
         if (!response.IsSuccessStatusCode)
         {
             var error = await NodeHttp.ReadErrorAsync(response, cancellationToken);
-            return response.StatusCode == HttpStatusCode.NotFound || IsNotInitiated(error)
-                ? null
-                : throw Failure(response, "look up a payment", error);
+            // Only LND's own "no such payment" counts; a 404 from a proxy or a wrong path says nothing about the payment.
+            return IsNotInitiated(error) ? null : throw Failure(response, "look up a payment", error);
         }
 
         try
@@ -140,9 +143,15 @@ public sealed class LndPaymentBackend(HttpClient http, IOptions<LndOptions> opti
         throw new PaymentBackendException($"{Node} ended the payment stream without the payment's state");
     }
 
-    /// <summary>LND's answers when asked to pay a hash it has already paid, or is paying.</summary>
-    private static bool IsAboutEarlierPayment(string? error) => error is not null
-        && (error.Contains("already paid", StringComparison.OrdinalIgnoreCase) || error.Contains("in transition", StringComparison.OrdinalIgnoreCase));
+    /// <summary>How long past its own payment timeout LND may take to say how a payment ended.</summary>
+    private static readonly TimeSpan StreamGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>LND's refusals of a payment request that come before its router takes the payment on: a bad macaroon, an invoice that does not decode or has expired, a payment to itself.</summary>
+    private static readonly string[] RefusalsBeforePaying =
+        ["verification failed", "permission denied", "invalid bech32", "checksum", "unable to decode", "invalid payment request", "invoice expired", "self-payments not allowed", "amount must be specified"];
+
+    private static bool IsRefusedBeforePaying(string error) =>
+        RefusalsBeforePaying.Any(refusal => error.Contains(refusal, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>LND's answer (gRPC NotFound) when asked to track a payment it was never asked to make.</summary>
     private static bool IsNotInitiated(string? error) => error is not null && error.Contains("isn't initiated", StringComparison.OrdinalIgnoreCase);

@@ -241,6 +241,8 @@ namespace Timmy.Api.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("RefundState");
+
                     b.HasIndex("State");
 
                     b.HasIndex("State", "LeaseExpiresAt");

@@ -232,6 +232,8 @@ namespace Timmy.Api.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("RefundState");
+
                     b.HasIndex("State");
 
                     b.HasIndex("State", "LeaseExpiresAt");

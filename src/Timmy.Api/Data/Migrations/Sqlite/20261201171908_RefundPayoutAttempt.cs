@@ -1,9 +1,8 @@
-﻿using System;
-using Microsoft.EntityFrameworkCore.Migrations;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Timmy.Api.Data.Migrations.Postgres
+namespace Timmy.Api.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class RefundPayoutAttempt : Migration
@@ -11,16 +10,25 @@ namespace Timmy.Api.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<DateTimeOffset>(
+            migrationBuilder.AddColumn<long>(
                 name: "RefundAttemptedAt",
                 table: "jobs",
-                type: "timestamp with time zone",
+                type: "INTEGER",
                 nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_jobs_RefundState",
+                table: "jobs",
+                column: "RefundState");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_jobs_RefundState",
+                table: "jobs");
+
             migrationBuilder.DropColumn(
                 name: "RefundAttemptedAt",
                 table: "jobs");

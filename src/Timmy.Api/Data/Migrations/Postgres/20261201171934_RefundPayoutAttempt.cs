@@ -1,8 +1,9 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Timmy.Api.Data.Migrations.Sqlite
+namespace Timmy.Api.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class RefundPayoutAttempt : Migration
@@ -10,16 +11,25 @@ namespace Timmy.Api.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<long>(
+            migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "RefundAttemptedAt",
                 table: "jobs",
-                type: "INTEGER",
+                type: "timestamp with time zone",
                 nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_jobs_RefundState",
+                table: "jobs",
+                column: "RefundState");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_jobs_RefundState",
+                table: "jobs");
+
             migrationBuilder.DropColumn(
                 name: "RefundAttemptedAt",
                 table: "jobs");
