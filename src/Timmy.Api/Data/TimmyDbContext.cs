@@ -26,6 +26,8 @@ public abstract class TimmyDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<SessionRequest> SessionRequests => Set<SessionRequest>();
 
+    public DbSet<SessionWithdrawal> SessionWithdrawals => Set<SessionWithdrawal>();
+
     public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
 
     public DbSet<StubInvoice> StubInvoices => Set<StubInvoice>();

@@ -64,7 +64,7 @@ public static class TimmyHost
         services.AddHostedService<JobWorker>();
         services.AddHostedService<JobChangePoller>();
         services.AddScoped<RefundClaims>();
-        services.AddHostedService<RefundPayoutReconciler>();
+        services.AddHostedService<PayoutReconciler>();
         services.AddSingleton<FinishedJobCache>();
         services.Configure<JobEventsOptions>(configuration.GetSection(JobEventsOptions.Section));
 
@@ -75,6 +75,7 @@ public static class TimmyHost
         services.AddScoped<SessionAdvancer>();
         services.AddScoped<SessionReservations>();
         services.AddScoped<SessionRequestRunner>();
+        services.AddScoped<SessionWithdrawals>();
         services.AddTimmyDemo(configuration);
         services.AddTimmyWeb();
         return builder;

@@ -36,13 +36,4 @@ public sealed class JobOptions
     /// later, doubling each time, until <see cref="MaxAttempts"/>; the provider's SDK has already retried within the call.
     /// </summary>
     public int ModelRetryMilliseconds { get; set; } = 15_000;
-
-    /// <summary>How often refunds left paying (an unconfirmed or interrupted payout) are looked up on the node.</summary>
-    public int RefundCheckSeconds { get; set; } = 30;
-
-    /// <summary>
-    /// A payout the node has no record of is given up (the refund is pending again, claimable anew) only this long
-    /// after it started: longer than any payout call takes, so one still on its way to the node is not given up.
-    /// </summary>
-    public int RefundUnknownAfterSeconds { get; set; } = 300;
 }

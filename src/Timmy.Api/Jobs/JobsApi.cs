@@ -78,16 +78,10 @@ public static class JobsApi
     private static async Task<Results<Ok<ClaimRefundResponse>, Accepted<ClaimRefundResponse>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>, JsonHttpResult<ApiError>>> ClaimRefundAsync(
         string id, HttpRequest http, RefundClaims refunds, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadObjectAsync(http, cancellationToken);
-        if (!body.IsValid)
+        var (invoice, error) = await PayoutInvoices.ReadBodyAsync(http, cancellationToken);
+        if (error is not null)
         {
-            return ApiErrors.BadRequest(body.Error!);
-        }
-
-        var invoice = TextInput.ReadRequiredString(body.Value, "invoice", "Invalid request: 'invoice' string (a BOLT11 invoice) is required", out var error);
-        if (error is not null || string.IsNullOrWhiteSpace(invoice))
-        {
-            return ApiErrors.BadRequest(error ?? "Invalid request: 'invoice' must not be empty");
+            return ApiErrors.BadRequest(error);
         }
 
         if (!Guid.TryParse(id, out var jobId))
@@ -95,7 +89,7 @@ public static class JobsApi
             return ApiErrors.NotFound(JobNotFound);
         }
 
-        var outcome = await refunds.ClaimAsync(jobId, invoice, cancellationToken);
+        var outcome = await refunds.ClaimAsync(jobId, invoice!, cancellationToken);
         return outcome.Status switch
         {
             RefundClaimStatus.Paid => TypedResults.Ok(new ClaimRefundResponse(true, outcome.AmountSats, outcome.PaymentHash!, outcome.Message)),

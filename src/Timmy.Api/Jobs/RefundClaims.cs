@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
 using Timmy.Api.Observability;
 using Timmy.Api.Payments;
-using Timmy.Lightning;
 
 namespace Timmy.Api.Jobs;
 
@@ -50,7 +49,7 @@ public sealed partial class RefundClaims(
             return new(RefundClaimStatus.NotRefundable, reason);
         }
 
-        if (InvoiceProblem(paymentRequest, job.RefundAmountSats, out var invoiceHash) is { } problem)
+        if (PayoutInvoices.Problem(paymentRequest, job.RefundAmountSats, lightning.Value.BitcoinNetwork, clock.GetUtcNow(), out var invoiceHash) is { } problem)
         {
             return new(RefundClaimStatus.InvalidInvoice, problem);
         }
@@ -86,11 +85,7 @@ public sealed partial class RefundClaims(
         return new(RefundClaimStatus.Paid, $"Refund of {owed} sats sent", owed, payment.PaymentHash);
     }
 
-    /// <summary>
-    /// Settles a payout left paying, from what the node says about its payment: succeeded → paid; failed → pending
-    /// again; unknown to the node → pending again, but only once <paramref name="unknownAfter"/> has passed since it
-    /// started, so a payout still on its way to the node is not mistaken for one that never left; in flight → wait.
-    /// </summary>
+    /// <summary>Settles a payout left paying, from what the node says about its payment (see <see cref="PayoutVerdicts"/>): paid, or pending again.</summary>
     public async Task<RefundState> ReconcileAsync(Job job, TimeSpan unknownAfter, CancellationToken cancellationToken)
     {
         if (job is not { RefundState: RefundState.Paying, RefundPaymentHash: { } hash })
@@ -99,12 +94,10 @@ public sealed partial class RefundClaims(
         }
 
         var status = await payments.GetOutgoingPaymentAsync(hash, cancellationToken);
-        var startedLongAgo = job.RefundAttemptedAt is not { } started || clock.GetUtcNow() - started >= unknownAfter;
-        var next = status?.State switch
+        var next = PayoutVerdicts.From(status, job.RefundAttemptedAt, clock.GetUtcNow(), unknownAfter) switch
         {
-            OutgoingPaymentState.Succeeded => RefundState.Paid,
-            OutgoingPaymentState.Failed => RefundState.Pending,
-            null when startedLongAgo => RefundState.Pending,
+            PayoutVerdict.Paid => RefundState.Paid,
+            PayoutVerdict.GiveBack => RefundState.Pending,
             _ => RefundState.Paying,
         };
         if (next == RefundState.Paying || !await TryMoveRefundAsync(job.Id, RefundState.Paying, next, hash, cancellationToken))
@@ -129,34 +122,6 @@ public sealed partial class RefundClaims(
         { RefundState: RefundState.NotApplicable } or { RefundAmountSats: <= 0 } => "No refund is owed for this job",
         _ => null,
     };
-
-    private string? InvoiceProblem(string paymentRequest, long owedSats, out string paymentHash)
-    {
-        paymentHash = "";
-        if (!Bolt11Invoice.TryDecode(paymentRequest.Trim(), out var invoice, out var error))
-        {
-            return $"Invalid BOLT11 invoice: {error}";
-        }
-
-        var network = lightning.Value.BitcoinNetwork;
-        if (invoice.Network != network)
-        {
-            return $"Invoice is for {invoice.Network}, but this node is on {network}";
-        }
-
-        if (invoice.AmountMsat is not { } msat)
-        {
-            return $"Invoice must carry an amount of exactly {owedSats} sats";
-        }
-
-        if (msat != owedSats * 1000)
-        {
-            return $"Invoice amount is {msat / 1000m} sats; the refund owed is exactly {owedSats} sats";
-        }
-
-        paymentHash = invoice.PaymentHashHex;
-        return invoice.IsExpired(clock.GetUtcNow()) ? "Invoice has expired" : null;
-    }
 
     /// <summary>
     /// One conditional move of the refund state, about the payout to the invoice with <paramref name="payoutHash"/>.

@@ -46,6 +46,15 @@ public sealed class LightningOptions
     /// <summary>Retries of a failed or timed-out node call (never for paying an invoice).</summary>
     public int MaxRetries { get; set; } = 2;
 
+    /// <summary>How often payouts without an outcome (refunds, session withdrawals) are looked up on the node, in seconds.</summary>
+    public int PayoutCheckSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// A payout the node has no record of is given up (its sats owed again) only this long after it started: longer
+    /// than any payout call takes, so one still on its way to the node is not given up.
+    /// </summary>
+    public int PayoutUnknownAfterSeconds { get; set; } = 300;
+
     public bool IsStub => Backend.Equals("stub", StringComparison.OrdinalIgnoreCase);
 
     public bool ShouldWatchInvoices => WatchInvoices ?? true;

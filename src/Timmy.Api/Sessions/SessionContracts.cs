@@ -49,3 +49,6 @@ public sealed record SessionRequestResponse(
     SessionCostBreakdown Cost);
 
 public sealed record TopupSessionResponse(string SessionId, SessionInvoiceInfo Topup);
+
+/// <summary>A withdrawal's answer: <see cref="Ok"/> once paid; false while the node has not confirmed it.</summary>
+public sealed record SessionWithdrawalResponse(bool Ok, long AmountSats, string PaymentHash, string Message);

@@ -6,6 +6,12 @@ public enum LedgerEntryKind
     Topup,
     EvalDebit,
     WorkDebit,
+
+    /// <summary>The balance paid out to the client's invoice.</summary>
+    Withdrawal,
+
+    /// <summary>A withdrawal whose payment failed, credited back.</summary>
+    WithdrawalReversed,
 }
 
 /// <summary>One credit (positive) or debit (negative) of a session's balance, in sats.</summary>
@@ -23,6 +29,9 @@ public sealed class SessionLedgerEntry
     public Guid? RequestId { get; init; }
 
     public Guid? InvoiceId { get; init; }
+
+    /// <summary>The withdrawal a <see cref="LedgerEntryKind.Withdrawal"/> or its reversal belongs to.</summary>
+    public Guid? WithdrawalId { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
 }

@@ -31,6 +31,13 @@ public static class SessionsApi
             .WithJsonRequestBody<CreateSessionRequest>().RequiresMacaroon()
             .Produces<TopupSessionResponse>()
             .ProducesErrors(400, 401, 404, 409, 503);
+        group.MapPost("/{id}/withdraw", WithdrawAsync).WithName("withdrawSession").WithSummary("Pay the session's balance out")
+            .WithDescription("Pays the whole balance (active, paused or expired session) to a BOLT11 invoice for exactly that amount. " +
+                "200 when paid; 202 when sent but not yet confirmed by the node (if it fails, the sats return to the balance).")
+            .WithJsonRequestBody<ClaimRefundRequest>().RequiresMacaroon()
+            .Produces<SessionWithdrawalResponse>()
+            .Produces<SessionWithdrawalResponse>(StatusCodes.Status202Accepted)
+            .ProducesErrors(400, 401, 404, 409, 500);
     }
 
     private static async Task<Results<Created<CreateSessionResponse>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> CreateSessionAsync(
@@ -201,6 +208,37 @@ public static class SessionsApi
 
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(new TopupSessionResponse(sessionId.ToString(), SessionInvoiceInfo.From(invoice, payments.IsSimulated)));
+    }
+
+    private static async Task<IResult> WithdrawAsync(
+        string id, HttpRequest http, SessionAdvancer advancer, SessionMacaroons macaroons, SessionWithdrawals withdrawals, CancellationToken cancellationToken)
+    {
+        var session = Guid.TryParse(id, out var sessionId) ? await advancer.AdvanceAsync(sessionId, cancellationToken) : null;
+        if (session is null)
+        {
+            return ApiErrors.NotFound(SessionNotFound);
+        }
+
+        if (await macaroons.RejectionAsync(http.Headers.Authorization, sessionId, cancellationToken) is { } unauthorized)
+        {
+            return ApiErrors.Status(StatusCodes.Status401Unauthorized, unauthorized);
+        }
+
+        var (invoice, error) = await PayoutInvoices.ReadBodyAsync(http, cancellationToken);
+        if (error is not null)
+        {
+            return ApiErrors.BadRequest(error);
+        }
+
+        var outcome = await withdrawals.WithdrawAsync(session, invoice!, cancellationToken);
+        return outcome.Status switch
+        {
+            WithdrawalStatus.Paid => TypedResults.Ok(new SessionWithdrawalResponse(true, outcome.AmountSats, outcome.PaymentHash!, outcome.Message)),
+            WithdrawalStatus.InFlight => TypedResults.Accepted((string?)null, new SessionWithdrawalResponse(false, outcome.AmountSats, outcome.PaymentHash!, outcome.Message)),
+            WithdrawalStatus.InvalidInvoice => ApiErrors.BadRequest(outcome.Message),
+            WithdrawalStatus.NothingToWithdraw or WithdrawalStatus.BalanceMoved => ApiErrors.Conflict(outcome.Message),
+            _ => ApiErrors.Status(StatusCodes.Status500InternalServerError, outcome.Message),
+        };
     }
 
     private static IResult? NotActive(SessionState state) => state switch

@@ -35,6 +35,9 @@ public static class SessionClient
     public static Task<HttpResponseMessage> SessionRequestAsync(this HttpClient client, string sessionId, string? macaroon, string request) =>
         client.SendAsync(WithMacaroon(HttpMethod.Post, $"/api/sessions/{sessionId}/request", macaroon, JsonContent.Create(new { request })));
 
+    public static Task<HttpResponseMessage> WithdrawAsync(this HttpClient client, string sessionId, string? macaroon, string invoice) =>
+        client.SendAsync(WithMacaroon(HttpMethod.Post, $"/api/sessions/{sessionId}/withdraw", macaroon, JsonContent.Create(new { invoice })));
+
     public static Task<HttpResponseMessage> TopupAsync(this HttpClient client, string sessionId, string? macaroon, long amountSats) =>
         client.SendAsync(WithMacaroon(HttpMethod.Post, $"/api/sessions/{sessionId}/topup", macaroon, JsonContent.Create(new { amount_sats = amountSats })));
 

@@ -115,7 +115,7 @@ public sealed class RefundPayoutRecoveryTests : IAsyncLifetime
     [Fact]
     public async Task A_payout_that_never_reached_the_node_becomes_claimable_only_after_the_grace_period()
     {
-        using var factory = OnStub(("Jobs:RefundUnknownAfterSeconds", "60"));
+        using var factory = OnStub(("Lightning:PayoutUnknownAfterSeconds", "60"));
         var client = factory.CreateClient();
         var recent = await SeedJobOwingAsync(factory);
         var old = await SeedJobOwingAsync(factory);
@@ -130,10 +130,10 @@ public sealed class RefundPayoutRecoveryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await ClaimAsync(client, old, RefundInvoices.Mint(Owed))).StatusCode);
     }
 
-    private TimmyFactory OnLnbits() => new() { Settings = _lnbits.TimmySettings().With(("Jobs:RefundCheckSeconds", "1")) };
+    private TimmyFactory OnLnbits() => new() { Settings = _lnbits.TimmySettings().With(("Lightning:PayoutCheckSeconds", "1")) };
 
     private static TimmyFactory OnStub(params (string Key, string? Value)[] settings) =>
-        new() { Settings = new Dictionary<string, string?> { ["Jobs:RefundCheckSeconds"] = "1" }.With(settings) };
+        new() { Settings = new Dictionary<string, string?> { ["Lightning:PayoutCheckSeconds"] = "1" }.With(settings) };
 
     /// <summary>A client's refund invoice for the amount owed, which the fake LNbits wallet can pay.</summary>
     private string AcceptedByLnbits()

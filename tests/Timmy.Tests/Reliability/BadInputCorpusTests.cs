@@ -33,6 +33,7 @@ public sealed class BadInputCorpusTests : IDisposable
             ("/api/sessions", "amount_sats", true, false),
             ($"/api/sessions/{world.SessionId}/request", "request", false, true),
             ($"/api/sessions/{world.SessionId}/topup", "amount_sats", true, true),
+            ($"/api/sessions/{world.SessionId}/withdraw", "invoice", false, true),
             ("/api/gemini/conversations", "title", false, false),
             ($"/api/gemini/conversations/{world.ConversationId}/messages", "content", false, false),
             ("/api/gemini/generate-image", "prompt", false, false),
@@ -59,11 +60,18 @@ public sealed class BadInputCorpusTests : IDisposable
         {
             await ExpectRejectedAsync(client, $"bolt11 {Shorten(invoice)}", HttpMethod.Post, $"/api/jobs/{world.RefundableJobId}/refund",
                 Json(JsonSerializer.Serialize(new { invoice })), null, HttpStatusCode.BadRequest);
+            await ExpectRejectedAsync(client, $"bolt11 {Shorten(invoice)} → withdraw", HttpMethod.Post, $"/api/sessions/{world.SessionId}/withdraw",
+                Json(JsonSerializer.Serialize(new { invoice })), world.Macaroon, HttpStatusCode.BadRequest);
         }
 
         foreach (var header in Corpus.GetProperty("macaroons").EnumerateArray().Select(v => world.Expand(v.GetString()!)))
         {
-            foreach (var (path, body) in new[] { ($"/api/sessions/{world.SessionId}/request", """{"request":"hi"}"""), ($"/api/sessions/{world.SessionId}/topup", """{"amount_sats":500}""") })
+            foreach (var (path, body) in new[]
+            {
+                ($"/api/sessions/{world.SessionId}/request", """{"request":"hi"}"""),
+                ($"/api/sessions/{world.SessionId}/topup", """{"amount_sats":500}"""),
+                ($"/api/sessions/{world.SessionId}/withdraw", """{"invoice":"lnbcrt1"}"""),
+            })
             {
                 await ExpectRejectedAsync(client, $"authorization '{Shorten(header)}' → {path}", HttpMethod.Post, path, Json(body), header, HttpStatusCode.Unauthorized, rawAuthorization: true);
             }
@@ -113,7 +121,7 @@ public sealed class BadInputCorpusTests : IDisposable
             await db.Jobs.CountAsync(), await db.Invoices.CountAsync(), await db.IdempotencyKeys.CountAsync(),
             await db.Sessions.CountAsync(), await db.Sessions.SumAsync(s => s.BalanceSats + s.ReservedSats),
             await db.SessionLedger.CountAsync(), await db.SessionRequests.CountAsync(), await db.StubInvoices.CountAsync(),
-            await db.StubPayments.CountAsync(), await db.Conversations.CountAsync(), await db.Messages.CountAsync()));
+            await db.StubPayments.CountAsync(), await db.SessionWithdrawals.CountAsync(), await db.Conversations.CountAsync(), await db.Messages.CountAsync()));
 
     private static bool HasErrorProperty(string text)
     {

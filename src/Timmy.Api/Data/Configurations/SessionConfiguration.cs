@@ -45,6 +45,21 @@ internal sealed class SessionRequestConfiguration : IEntityTypeConfiguration<Ses
     }
 }
 
+internal sealed class SessionWithdrawalConfiguration : IEntityTypeConfiguration<SessionWithdrawal>
+{
+    public void Configure(EntityTypeBuilder<SessionWithdrawal> withdrawal)
+    {
+        withdrawal.ToTable("session_withdrawals");
+        withdrawal.HasKey(w => w.Id);
+        withdrawal.Property(w => w.State).HasConversion<string>().HasMaxLength(32);
+        withdrawal.Property(w => w.PaymentHash).HasMaxLength(64);
+        withdrawal.HasIndex(w => w.SessionId);
+        // The payout reconciler looks for withdrawals left paying.
+        withdrawal.HasIndex(w => w.State);
+        withdrawal.HasOne<Session>().WithMany().HasForeignKey(w => w.SessionId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class ServerSecretConfiguration : IEntityTypeConfiguration<ServerSecret>
 {
     public void Configure(EntityTypeBuilder<ServerSecret> secret)

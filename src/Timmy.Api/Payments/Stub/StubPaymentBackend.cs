@@ -91,8 +91,12 @@ public sealed class StubPaymentBackend(TimmyDbContext db, GroupCommit commits, S
         {
             throw new PaymentBackendException("This invoice has already been paid", ex);
         }
+        finally
+        {
+            // The context is the request's: whatever happened, the payment must not be saved again by its next SaveChanges.
+            db.Entry(payment).State = EntityState.Detached;
+        }
 
-        db.Entry(payment).State = EntityState.Detached;
         return new OutgoingPayment(payment.PaymentHash, payment.AmountSats, payment.Preimage);
     }
 

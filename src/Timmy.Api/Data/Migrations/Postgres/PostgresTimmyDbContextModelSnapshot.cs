@@ -424,6 +424,9 @@ namespace Timmy.Api.Data.Migrations.Postgres
                     b.Property<Guid>("SessionId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("WithdrawalId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("Id");
 
                     b.HasIndex("InvoiceId")
@@ -499,6 +502,43 @@ namespace Timmy.Api.Data.Migrations.Postgres
                     b.ToTable("session_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Timmy.Api.Sessions.SessionWithdrawal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("AmountSats")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PaymentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SessionId");
+
+                    b.HasIndex("State");
+
+                    b.ToTable("session_withdrawals", (string)null);
+                });
+
             modelBuilder.Entity("Timmy.Api.Chat.Message", b =>
                 {
                     b.HasOne("Timmy.Api.Chat.Conversation", null)
@@ -540,6 +580,15 @@ namespace Timmy.Api.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Timmy.Api.Sessions.SessionRequest", b =>
+                {
+                    b.HasOne("Timmy.Api.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Timmy.Api.Sessions.SessionWithdrawal", b =>
                 {
                     b.HasOne("Timmy.Api.Sessions.Session", null)
                         .WithMany()

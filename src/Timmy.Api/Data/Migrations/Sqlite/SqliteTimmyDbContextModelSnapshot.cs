@@ -413,6 +413,9 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     b.Property<Guid>("SessionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("WithdrawalId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("InvoiceId")
@@ -488,6 +491,43 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     b.ToTable("session_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Timmy.Api.Sessions.SessionWithdrawal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountSats")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PaymentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SettledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SessionId");
+
+                    b.HasIndex("State");
+
+                    b.ToTable("session_withdrawals", (string)null);
+                });
+
             modelBuilder.Entity("Timmy.Api.Chat.Message", b =>
                 {
                     b.HasOne("Timmy.Api.Chat.Conversation", null)
@@ -529,6 +569,15 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Timmy.Api.Sessions.SessionRequest", b =>
+                {
+                    b.HasOne("Timmy.Api.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Timmy.Api.Sessions.SessionWithdrawal", b =>
                 {
                     b.HasOne("Timmy.Api.Sessions.Session", null)
                         .WithMany()

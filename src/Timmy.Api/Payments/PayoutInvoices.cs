@@ -1,0 +1,54 @@
+using Timmy.Api.Http;
+using Timmy.Lightning;
+
+namespace Timmy.Api.Payments;
+
+/// <summary>The checks a client's invoice must pass before Timmy pays it (a refund, a session withdrawal).</summary>
+public static class PayoutInvoices
+{
+    /// <summary>The <c>{"invoice": "&lt;bolt11&gt;"}</c> body of a payout request, or why it is not one.</summary>
+    public static async Task<(string? Invoice, string? Error)> ReadBodyAsync(HttpRequest http, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(http, cancellationToken);
+        if (!body.IsValid)
+        {
+            return (null, body.Error!);
+        }
+
+        var invoice = TextInput.ReadRequiredString(body.Value, "invoice", "Invalid request: 'invoice' string (a BOLT11 invoice) is required", out var error);
+        return error is not null || string.IsNullOrWhiteSpace(invoice)
+            ? (null, error ?? "Invalid request: 'invoice' must not be empty")
+            : (invoice, null);
+    }
+
+    /// <summary>
+    /// Why the invoice cannot be paid <paramref name="amountSats"/> on <paramref name="network"/>, or null when it can;
+    /// <paramref name="paymentHash"/> is its payment hash (hex) once it decodes.
+    /// </summary>
+    public static string? Problem(string paymentRequest, long amountSats, BitcoinNetwork network, DateTimeOffset now, out string paymentHash)
+    {
+        paymentHash = "";
+        if (!Bolt11Invoice.TryDecode(paymentRequest.Trim(), out var invoice, out var error))
+        {
+            return $"Invalid BOLT11 invoice: {error}";
+        }
+
+        if (invoice.Network != network)
+        {
+            return $"Invoice is for {invoice.Network}, but this node is on {network}";
+        }
+
+        if (invoice.AmountMsat is not { } msat)
+        {
+            return $"Invoice must carry an amount of exactly {amountSats} sats";
+        }
+
+        paymentHash = invoice.PaymentHashHex;
+        if (msat != amountSats * 1000)
+        {
+            return $"Invoice amount is {msat / 1000m} sats; the amount owed is exactly {amountSats} sats";
+        }
+
+        return invoice.IsExpired(now) ? "Invoice has expired" : null;
+    }
+}

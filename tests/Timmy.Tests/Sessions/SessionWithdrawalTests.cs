@@ -1,0 +1,165 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Timmy.Api.Payments.Stub;
+using Timmy.Api.Sessions;
+using Timmy.Lightning;
+using Timmy.Tests.Infrastructure;
+
+namespace Timmy.Tests.Sessions;
+
+/// <summary>
+/// A session's balance is the client's until spent: it can be paid out to their invoice whatever the session's state,
+/// once however many withdrawals race, and a payout that fails or never happens puts the sats back.
+/// </summary>
+public sealed class SessionWithdrawalTests : IDisposable
+{
+    private readonly TimmyFactory _factory = new() { Settings = { ["Lightning:PayoutCheckSeconds"] = "1" } };
+
+    [Fact]
+    public async Task The_whole_balance_is_paid_to_the_invoice_and_the_ledger_balances()
+    {
+        var client = _factory.CreateClient();
+        var (id, macaroon) = await client.ActiveSessionAsync(1000);
+        var invoice = RefundInvoices.Mint(1000);
+
+        var response = await client.WithdrawAsync(id, macaroon, invoice);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        Assert.True(body.GetProperty("ok").GetBoolean());
+        Assert.Equal(1000, body.GetProperty("amountSats").GetInt64());
+        Assert.Equal(Bolt11Invoice.Decode(invoice).PaymentHashHex, body.Str("paymentHash"));
+        var session = await client.GetSessionAsync(id);
+        Assert.Equal((0L, "paused"), (session.GetProperty("balanceSats").GetInt64(), session.Str("state")));
+        Assert.Equal(1000, (await _factory.WithDbAsync(db => db.StubPayments.SingleAsync())).AmountSats);
+        Assert.Equal(0, await LedgerSumAsync(id));
+    }
+
+    [Fact]
+    public async Task An_expired_sessions_balance_can_still_be_withdrawn()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var factory = new TimmyFactory { TestServices = s => s.AddSingleton<TimeProvider>(clock) };
+        var client = factory.CreateClient();
+        var (id, macaroon) = await client.ActiveSessionAsync(700);
+        clock.Advance(TimeSpan.FromHours(25));
+        Assert.Equal("expired", (await client.GetSessionAsync(id)).Str("state"));
+
+        var response = await client.WithdrawAsync(id, macaroon, RefundInvoices.Mint(700, timestamp: clock.GetUtcNow()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var session = await client.GetSessionAsync(id);
+        Assert.Equal((0L, "expired"), (session.GetProperty("balanceSats").GetInt64(), session.Str("state")));
+    }
+
+    [Fact]
+    public async Task An_invoice_for_another_amount_is_a_400_naming_the_balance_and_nothing_moves()
+    {
+        var client = _factory.CreateClient();
+        var (id, macaroon) = await client.ActiveSessionAsync(1000);
+
+        var response = await client.WithdrawAsync(id, macaroon, RefundInvoices.Mint(999));
+
+        Assert.Contains("exactly 1000 sats", await response.AssertErrorAsync(HttpStatusCode.BadRequest));
+        Assert.Equal(1000, (await client.GetSessionAsync(id)).GetProperty("balanceSats").GetInt64());
+        Assert.Equal(0, await _factory.WithDbAsync(db => db.SessionWithdrawals.CountAsync()));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("AgEFdGltbXkCBGFiY2QAAAYgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public async Task Withdrawing_needs_the_sessions_macaroon(string? macaroon)
+    {
+        var client = _factory.CreateClient();
+        var (id, _) = await client.ActiveSessionAsync(1000);
+
+        var response = await client.WithdrawAsync(id, macaroon, RefundInvoices.Mint(1000));
+
+        await response.AssertErrorAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(0, await _factory.WithDbAsync(db => db.StubPayments.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Racing_withdrawals_pay_the_balance_out_once()
+    {
+        var client = _factory.CreateClient();
+        var (id, macaroon) = await client.ActiveSessionAsync(1000);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.WithdrawAsync(id, macaroon, RefundInvoices.Mint(1000))));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(19, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(1, await _factory.WithDbAsync(db => db.StubPayments.CountAsync()));
+        Assert.Equal(0, await LedgerSumAsync(id));
+        Assert.Contains("Nothing to withdraw", await (await client.WithdrawAsync(id, macaroon, RefundInvoices.Mint(1000))).AssertErrorAsync(HttpStatusCode.Conflict));
+    }
+
+    [Fact]
+    public async Task A_failed_payout_puts_the_sats_back_and_resumes_the_session()
+    {
+        var client = _factory.CreateClient();
+        var (id, macaroon) = await client.ActiveSessionAsync(1000);
+        var alreadyPaid = RefundInvoices.Mint(1000);
+        // The stub node has already paid this invoice, so paying it again fails at the node.
+        await _factory.WithDbAsync(db => PaidByTheNodeAsync(db, alreadyPaid, 1000));
+
+        var response = await client.WithdrawAsync(id, macaroon, alreadyPaid);
+
+        Assert.Contains("back in the session's balance", await response.AssertErrorAsync(HttpStatusCode.InternalServerError));
+        var session = await client.GetSessionAsync(id);
+        Assert.Equal((1000L, "active"), (session.GetProperty("balanceSats").GetInt64(), session.Str("state")));
+        Assert.Equal(1000, await LedgerSumAsync(id));
+        Assert.Equal(SessionWithdrawalState.Reversed, (await _factory.WithDbAsync(db => db.SessionWithdrawals.SingleAsync())).State);
+    }
+
+    [Fact]
+    public async Task Withdrawals_left_paying_by_a_crash_are_settled_from_the_nodes_record()
+    {
+        var client = _factory.CreateClient();
+        var (paidId, _) = await client.ActiveSessionAsync(400);
+        var (lostId, _) = await client.ActiveSessionAsync(500);
+        var paidInvoice = RefundInvoices.Mint(400);
+        // What a crash mid-payout leaves: balances debited, withdrawals paying; the node paid one and never heard of the other.
+        await _factory.WithDbAsync(async db =>
+        {
+            await PaidByTheNodeAsync(db, paidInvoice, 400);
+            await DebitedAsync(db, paidId, 400, Bolt11Invoice.Decode(paidInvoice).PaymentHashHex, DateTimeOffset.UtcNow);
+            return await DebitedAsync(db, lostId, 500, Bolt11Invoice.Decode(RefundInvoices.Mint(500)).PaymentHashHex, DateTimeOffset.UtcNow.AddHours(-1));
+        });
+
+        await Eventually.ReturnsAsync(() => _factory.WithDbAsync(db => db.SessionWithdrawals.CountAsync(w => w.State == SessionWithdrawalState.Paying)), paying => paying == 0);
+
+        Assert.Equal(0, (await client.GetSessionAsync(paidId)).GetProperty("balanceSats").GetInt64());
+        Assert.Equal(500, (await client.GetSessionAsync(lostId)).GetProperty("balanceSats").GetInt64());
+        Assert.Equal((0, 500), (await LedgerSumAsync(paidId), await LedgerSumAsync(lostId)));
+        Assert.Equal(1, await _factory.WithDbAsync(db => db.StubPayments.CountAsync()));
+    }
+
+    private Task<long> LedgerSumAsync(string sessionId) =>
+        _factory.WithDbAsync(db => db.SessionLedger.Where(e => e.SessionId == Guid.Parse(sessionId)).SumAsync(e => e.AmountSats));
+
+    private static Task<int> PaidByTheNodeAsync(Timmy.Api.Data.TimmyDbContext db, string invoice, long amountSats)
+    {
+        db.StubPayments.Add(new StubPayment
+        {
+            PaymentHash = Bolt11Invoice.Decode(invoice).PaymentHashHex, PaymentRequest = invoice, AmountSats = amountSats,
+            Preimage = new string('0', 64), SentAt = DateTimeOffset.UtcNow,
+        });
+        return db.SaveChangesAsync();
+    }
+
+    /// <summary>The state a withdrawal's debit leaves before its payment is known: balance 0, ledger entry, withdrawal paying.</summary>
+    private static async Task<int> DebitedAsync(Timmy.Api.Data.TimmyDbContext db, string sessionId, long amountSats, string hash, DateTimeOffset startedAt)
+    {
+        var id = Guid.Parse(sessionId);
+        await db.Sessions.Where(s => s.Id == id).ExecuteUpdateAsync(set => set.SetProperty(s => s.BalanceSats, 0L));
+        var withdrawal = new SessionWithdrawal { Id = Guid.NewGuid(), SessionId = id, AmountSats = amountSats, PaymentHash = hash, State = SessionWithdrawalState.Paying, CreatedAt = startedAt };
+        db.SessionWithdrawals.Add(withdrawal);
+        db.SessionLedger.Add(new SessionLedgerEntry { SessionId = id, Kind = LedgerEntryKind.Withdrawal, AmountSats = -amountSats, WithdrawalId = withdrawal.Id, CreatedAt = startedAt });
+        return await db.SaveChangesAsync();
+    }
+
+    public void Dispose() => _factory.Dispose();
+}
