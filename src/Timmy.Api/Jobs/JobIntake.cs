@@ -37,7 +37,7 @@ public sealed class JobIntake(TimmyDbContext db, GroupCommit commits, IPaymentBa
         try
         {
             created = await payments.CreateInvoiceAsync(
-                new InvoiceRequest(evalFee, $"Timmy eval fee for job {jobId}", options.Value.InvoiceExpiry), cancellationToken);
+                new InvoiceRequest(evalFee, "Timmy eval fee", options.Value.InvoiceExpiry), cancellationToken);
         }
         catch (PaymentBackendException ex)
         {

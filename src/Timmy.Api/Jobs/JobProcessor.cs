@@ -85,7 +85,7 @@ public sealed partial class JobProcessor(
             await using (var scope = scopes.CreateAsyncScope())
             {
                 created = await scope.ServiceProvider.GetRequiredService<IPaymentBackend>().CreateInvoiceAsync(
-                    new InvoiceRequest(quote.AmountSats, $"Timmy work fee for job {job.Id}", options.Value.InvoiceExpiry), cancellationToken);
+                    new InvoiceRequest(quote.AmountSats, "Timmy work fee", options.Value.InvoiceExpiry), cancellationToken);
             }
 
             var workInvoice = new Invoice

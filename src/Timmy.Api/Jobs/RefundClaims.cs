@@ -54,6 +54,18 @@ public sealed partial class RefundClaims(
             return new(RefundClaimStatus.InvalidInvoice, problem);
         }
 
+        try
+        {
+            if (await PayoutInvoices.AlreadyPaidAsync(payments, invoiceHash, cancellationToken) is { } used)
+            {
+                return new(RefundClaimStatus.NotRefundable, used);
+            }
+        }
+        catch (PaymentBackendException ex)
+        {
+            return new(RefundClaimStatus.PaymentFailed, $"Could not check the invoice with the node: {ex.Message}. The refund is still pending.");
+        }
+
         if (!await TryMoveRefundAsync(jobId, RefundState.Pending, RefundState.Paying, invoiceHash, cancellationToken))
         {
             return new(RefundClaimStatus.NotRefundable, "A refund for this job is already being paid or has been paid");

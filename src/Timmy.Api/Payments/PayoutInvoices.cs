@@ -51,4 +51,14 @@ public static class PayoutInvoices
 
         return invoice.IsExpired(now) ? "Invoice has expired" : null;
     }
+
+    /// <summary>
+    /// Why the node must not be asked to pay this hash: it already paid it, or is paying it (the client reused an
+    /// invoice). Paying again would come back "already paid", and the node's record of the first payment would then
+    /// settle this payout as paid though nothing was sent for it. Null when the node has no such payment, or one that failed.
+    /// </summary>
+    public static async Task<string?> AlreadyPaidAsync(IPaymentBackend payments, string paymentHash, CancellationToken cancellationToken) =>
+        await payments.GetOutgoingPaymentAsync(paymentHash, cancellationToken) is { State: not OutgoingPaymentState.Failed }
+            ? "This invoice has already been paid, or is being paid, by this node; send a fresh invoice"
+            : null;
 }

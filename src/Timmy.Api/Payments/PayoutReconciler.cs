@@ -77,15 +77,16 @@ public sealed partial class PayoutReconciler(
         }
     }
 
-    /// <summary>One payout's look-up; a node error leaves it paying for the next pass and does not stop the others.</summary>
+    /// <summary>One payout's look-up; a failure leaves it paying for the next pass and does not stop the others.</summary>
     private async Task LookUpAsync(Guid payoutOf, Func<Task> lookUp)
     {
         try
         {
             await lookUp();
         }
-        catch (PaymentBackendException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // The node or the database failed on this one; the rest are still looked at.
             LogLookupFailed(ex, payoutOf);
         }
     }
@@ -96,6 +97,6 @@ public sealed partial class PayoutReconciler(
     [LoggerMessage(LogLevel.Error, "{Count} refund payouts are paying without a recorded payment hash; check the node's payments and settle them by hand")]
     private partial void LogUnreconcilable(int count);
 
-    [LoggerMessage(LogLevel.Warning, "Could not look up the payout of {PayoutOf} on the node; it stays paying")]
+    [LoggerMessage(LogLevel.Warning, "Could not settle the payout of {PayoutOf}; it stays paying until the next pass")]
     private partial void LogLookupFailed(Exception ex, Guid payoutOf);
 }

@@ -52,3 +52,8 @@ public sealed record TopupSessionResponse(string SessionId, SessionInvoiceInfo T
 
 /// <summary>A withdrawal's answer: <see cref="Ok"/> once paid; false while the node has not confirmed it.</summary>
 public sealed record SessionWithdrawalResponse(bool Ok, long AmountSats, string PaymentHash, string Message);
+
+/// <summary>A session's withdrawals, newest first: "paying" until the node confirms (then "paid") or it fails ("reversed": the sats went back).</summary>
+public sealed record SessionWithdrawalsResponse(IReadOnlyList<SessionWithdrawalInfo> Withdrawals);
+
+public sealed record SessionWithdrawalInfo(long AmountSats, string PaymentHash, SessionWithdrawalState State, DateTimeOffset CreatedAt, DateTimeOffset? SettledAt);

@@ -1,15 +1,18 @@
+using System.Text.Json.Serialization;
+
 namespace Timmy.Api.Sessions;
 
+[JsonConverter(typeof(JsonStringEnumConverter<SessionWithdrawalState>))]
 public enum SessionWithdrawalState
 {
     /// <summary>Debited from the balance and sent (or being sent) to the node; its outcome is not known yet.</summary>
-    Paying,
+    [JsonStringEnumMemberName("paying")] Paying,
 
     /// <summary>The node paid it.</summary>
-    Paid,
+    [JsonStringEnumMemberName("paid")] Paid,
 
     /// <summary>The payment failed or never reached the node: the sats went back to the balance.</summary>
-    Reversed,
+    [JsonStringEnumMemberName("reversed")] Reversed,
 }
 
 /// <summary>One payout of a session's balance to an invoice of the client's.</summary>

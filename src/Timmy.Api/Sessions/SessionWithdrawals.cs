@@ -11,6 +11,7 @@ public enum WithdrawalStatus
     InFlight,
     NothingToWithdraw,
     InvalidInvoice,
+    InvoiceUsed,
     BalanceMoved,
     PaymentFailed,
 }
@@ -44,6 +45,18 @@ public sealed partial class SessionWithdrawals(
         if (PayoutInvoices.Problem(paymentRequest, amount, lightning.Value.BitcoinNetwork, now, out var hash) is { } problem)
         {
             return new(WithdrawalStatus.InvalidInvoice, problem);
+        }
+
+        try
+        {
+            if (await PayoutInvoices.AlreadyPaidAsync(payments, hash, cancellationToken) is { } used)
+            {
+                return new(WithdrawalStatus.InvoiceUsed, used);
+            }
+        }
+        catch (PaymentBackendException ex)
+        {
+            return new(WithdrawalStatus.PaymentFailed, $"Could not check the invoice with the node: {ex.Message}. Nothing was withdrawn.");
         }
 
         var withdrawal = new SessionWithdrawal

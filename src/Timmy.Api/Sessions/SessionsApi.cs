@@ -38,6 +38,10 @@ public static class SessionsApi
             .Produces<SessionWithdrawalResponse>()
             .Produces<SessionWithdrawalResponse>(StatusCodes.Status202Accepted)
             .ProducesErrors(400, 401, 404, 409, 500);
+        group.MapGet("/{id}/withdrawals", ListWithdrawalsAsync).WithName("listSessionWithdrawals").WithSummary("List the session's withdrawals")
+            .RequiresMacaroon()
+            .Produces<SessionWithdrawalsResponse>()
+            .ProducesErrors(401, 404);
     }
 
     private static async Task<Results<Created<CreateSessionResponse>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> CreateSessionAsync(
@@ -55,7 +59,7 @@ public static class SessionsApi
         try
         {
             created = await payments.CreateInvoiceAsync(
-                new InvoiceRequest(amount.Sats, $"Timmy session deposit {sessionId}", jobOptions.Value.InvoiceExpiry), cancellationToken);
+                new InvoiceRequest(amount.Sats, "Timmy session deposit", jobOptions.Value.InvoiceExpiry), cancellationToken);
         }
         catch (PaymentBackendException ex)
         {
@@ -185,7 +189,7 @@ public static class SessionsApi
         try
         {
             created = await payments.CreateInvoiceAsync(
-                new InvoiceRequest(amount.Sats, $"Timmy session top-up {sessionId}", jobOptions.Value.InvoiceExpiry), cancellationToken);
+                new InvoiceRequest(amount.Sats, "Timmy session top-up", jobOptions.Value.InvoiceExpiry), cancellationToken);
         }
         catch (PaymentBackendException ex)
         {
@@ -236,9 +240,30 @@ public static class SessionsApi
             WithdrawalStatus.Paid => TypedResults.Ok(new SessionWithdrawalResponse(true, outcome.AmountSats, outcome.PaymentHash!, outcome.Message)),
             WithdrawalStatus.InFlight => TypedResults.Accepted((string?)null, new SessionWithdrawalResponse(false, outcome.AmountSats, outcome.PaymentHash!, outcome.Message)),
             WithdrawalStatus.InvalidInvoice => ApiErrors.BadRequest(outcome.Message),
-            WithdrawalStatus.NothingToWithdraw or WithdrawalStatus.BalanceMoved => ApiErrors.Conflict(outcome.Message),
+            WithdrawalStatus.NothingToWithdraw or WithdrawalStatus.BalanceMoved or WithdrawalStatus.InvoiceUsed => ApiErrors.Conflict(outcome.Message),
             _ => ApiErrors.Status(StatusCodes.Status500InternalServerError, outcome.Message),
         };
+    }
+
+    private static async Task<IResult> ListWithdrawalsAsync(
+        string id, HttpRequest http, TimmyDbContext db, SessionMacaroons macaroons, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var sessionId) || !await db.Sessions.AnyAsync(s => s.Id == sessionId, cancellationToken))
+        {
+            return ApiErrors.NotFound(SessionNotFound);
+        }
+
+        if (await macaroons.RejectionAsync(http.Headers.Authorization, sessionId, cancellationToken) is { } unauthorized)
+        {
+            return ApiErrors.Status(StatusCodes.Status401Unauthorized, unauthorized);
+        }
+
+        var withdrawals = await db.SessionWithdrawals.AsNoTracking()
+            .Where(w => w.SessionId == sessionId)
+            .OrderByDescending(w => w.CreatedAt)
+            .Select(w => new SessionWithdrawalInfo(w.AmountSats, w.PaymentHash, w.State, w.CreatedAt, w.SettledAt))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new SessionWithdrawalsResponse(withdrawals));
     }
 
     private static IResult? NotActive(SessionState state) => state switch

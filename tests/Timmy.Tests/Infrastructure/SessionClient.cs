@@ -38,10 +38,18 @@ public static class SessionClient
     public static Task<HttpResponseMessage> WithdrawAsync(this HttpClient client, string sessionId, string? macaroon, string invoice) =>
         client.SendAsync(WithMacaroon(HttpMethod.Post, $"/api/sessions/{sessionId}/withdraw", macaroon, JsonContent.Create(new { invoice })));
 
+    /// <summary>The session's withdrawals, newest first (<c>GET /api/sessions/{id}/withdrawals</c>).</summary>
+    public static async Task<JsonElement> WithdrawalsAsync(this HttpClient client, string sessionId, string macaroon)
+    {
+        var response = await client.SendAsync(WithMacaroon(HttpMethod.Get, $"/api/sessions/{sessionId}/withdrawals", macaroon, null));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.ReadJsonAsync()).GetProperty("withdrawals");
+    }
+
     public static Task<HttpResponseMessage> TopupAsync(this HttpClient client, string sessionId, string? macaroon, long amountSats) =>
         client.SendAsync(WithMacaroon(HttpMethod.Post, $"/api/sessions/{sessionId}/topup", macaroon, JsonContent.Create(new { amount_sats = amountSats })));
 
-    private static HttpRequestMessage WithMacaroon(HttpMethod method, string path, string? macaroon, HttpContent content)
+    private static HttpRequestMessage WithMacaroon(HttpMethod method, string path, string? macaroon, HttpContent? content)
     {
         var message = new HttpRequestMessage(method, path) { Content = content };
         if (macaroon is not null)

@@ -167,14 +167,14 @@ public sealed class RefundClaimTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failed_payout_leaves_the_refund_pending_and_a_later_claim_succeeds()
+    public async Task An_invoice_the_node_already_paid_is_refused_and_the_refund_stays_claimable()
     {
         var client = _factory.CreateClient();
         var (jobId, owed) = await CompletedJobOwingAsync(client);
         var alreadyPaid = RefundInvoices.Mint(owed);
         await _factory.WithDbAsync(async db =>
         {
-            // The stub node has already paid this invoice, so paying it again fails at the node.
+            // The stub node has already paid this invoice: paying it again would come back "already paid".
             db.StubPayments.Add(new StubPayment
             {
                 PaymentHash = Bolt11Invoice.Decode(alreadyPaid).PaymentHashHex,
@@ -186,9 +186,9 @@ public sealed class RefundClaimTests : IDisposable
             return await db.SaveChangesAsync();
         });
 
-        var failed = await ClaimAsync(client, jobId, alreadyPaid);
+        var refused = await ClaimAsync(client, jobId, alreadyPaid);
 
-        Assert.Contains("Refund payment failed", await failed.AssertErrorAsync(HttpStatusCode.InternalServerError));
+        Assert.Contains("already been paid", await refused.AssertErrorAsync(HttpStatusCode.Conflict));
         Assert.Equal("pending", (await client.GetJobAsync(jobId)).Str("costLedger", "refundState"));
         Assert.Equal(HttpStatusCode.OK, (await ClaimAsync(client, jobId, RefundInvoices.Mint(owed))).StatusCode);
     }

@@ -72,6 +72,23 @@ public sealed class RefundPayoutRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_payout_lnbits_refuses_leaves_the_refund_claimable_and_it_is_paid_once()
+    {
+        using var factory = OnLnbits();
+        var client = factory.CreateClient();
+        var jobId = await SeedJobOwingAsync(factory);
+        _lnbits.BalanceSats = 1;
+
+        var refused = await ClaimAsync(client, jobId, AcceptedByLnbits());
+
+        Assert.Contains("Insufficient balance", await refused.AssertErrorAsync(HttpStatusCode.InternalServerError));
+        Assert.Equal(RefundState.Pending, (await StoredAsync(factory, jobId)).RefundState);
+        _lnbits.BalanceSats = 100_000;
+        Assert.Equal(HttpStatusCode.OK, (await ClaimAsync(client, jobId, AcceptedByLnbits())).StatusCode);
+        Assert.Equal(1, _lnbits.Book.SucceededPayouts);
+    }
+
+    [Fact]
     public async Task A_late_verdict_on_an_earlier_payout_does_not_touch_a_newer_claims_payout()
     {
         using var factory = OnStub();

@@ -79,7 +79,7 @@ public sealed class BadInputCorpusTests : IDisposable
 
         foreach (var id in Corpus.GetProperty("ids").EnumerateArray().Select(v => v.GetString()!))
         {
-            foreach (var path in new[] { $"/api/jobs/{id}", $"/api/jobs/{id}/events", $"/api/sessions/{id}", $"/api/gemini/conversations/{id}", $"/api/gemini/conversations/{id}/messages" })
+            foreach (var path in new[] { $"/api/jobs/{id}", $"/api/jobs/{id}/events", $"/api/sessions/{id}", $"/api/sessions/{id}/withdrawals", $"/api/gemini/conversations/{id}", $"/api/gemini/conversations/{id}/messages" })
             {
                 await ExpectRejectedAsync(client, $"GET {path}", HttpMethod.Get, path, null, null);
             }
