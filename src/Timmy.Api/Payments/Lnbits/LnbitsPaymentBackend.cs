@@ -127,14 +127,7 @@ public sealed class LnbitsPaymentBackend(HttpClient http, IOptions<LnbitsOptions
             return new PaymentOutcomeUnknownException($"{Node} did not say whether the payment went through: {detail}");
         }
 
-        return new PaymentBackendException(status switch
-        {
-            401 => $"{Node} refused to pay an invoice: no API key was accepted ({detail})",
-            403 => $"{Node} refused to pay an invoice: the key lacks permission; paying needs the admin key ({detail})",
-            404 => $"{Node} could not pay an invoice: wallet not found, check the API key ({detail})",
-            520 => $"{Node} could not pay an invoice: {detail}",
-            _ => $"{Node} failed to pay an invoice: HTTP {status} ({detail})",
-        });
+        return Refusal(status, "pay an invoice", detail);
     }
 
     /// <summary>
@@ -164,14 +157,16 @@ public sealed class LnbitsPaymentBackend(HttpClient http, IOptions<LnbitsOptions
             return;
         }
 
-        var detail = await NodeHttp.ReadErrorAsync(response, cancellationToken);
-        throw new PaymentBackendException((int)response.StatusCode switch
-        {
-            401 => $"{Node} refused to {action}: no API key was accepted ({detail})",
-            403 => $"{Node} refused to {action}: the key lacks permission; paying needs the admin key ({detail})",
-            404 => $"{Node} could not {action}: wallet not found, check the API key ({detail})",
-            520 => $"{Node} could not {action}: {detail}",
-            var status => $"{Node} failed to {action}: HTTP {status} ({detail})",
-        });
+        throw Refusal((int)response.StatusCode, action, await NodeHttp.ReadErrorAsync(response, cancellationToken));
     }
+
+    /// <summary>LNbits' refusal of <paramref name="action"/>, in words that say what to check.</summary>
+    private static PaymentBackendException Refusal(int status, string action, string detail) => new(status switch
+    {
+        401 => $"{Node} refused to {action}: no API key was accepted ({detail})",
+        403 => $"{Node} refused to {action}: the key lacks permission; paying needs the admin key ({detail})",
+        404 => $"{Node} could not {action}: wallet not found, check the API key ({detail})",
+        520 => $"{Node} could not {action}: {detail}",
+        _ => $"{Node} failed to {action}: HTTP {status} ({detail})",
+    });
 }
