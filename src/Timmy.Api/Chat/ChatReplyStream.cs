@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Timmy.Api.Data;
+using Timmy.Api.Http;
 
 namespace Timmy.Api.Chat;
 

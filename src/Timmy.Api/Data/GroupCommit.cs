@@ -1,5 +1,5 @@
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Timmy.Api.Hosting;
 
 namespace Timmy.Api.Data;
 
@@ -17,21 +17,17 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
     private const int MaxBatch = 256;
     private const string UnitSavepoint = "timmy_unit";
 
-    private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _startLock = new();
-    private Task? _loop;
+    private BatchQueue<Unit>? _units;
+
+    /// <summary>Created on first use: a primary constructor's field initializers cannot name instance methods.</summary>
+    private BatchQueue<Unit> Units => LazyInitializer.EnsureInitialized(ref _units, () => new BatchQueue<Unit>(MaxBatch, CommitAsync));
 
     /// <summary>Runs <paramref name="work"/> in a shared transaction and returns its result once that has committed.</summary>
     public Task<T> RunAsync<T>(Func<TimmyDbContext, Task<T>> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var unit = new Unit<T>(work);
-        if (!_queue.Writer.TryWrite(unit))
-        {
-            throw new ObjectDisposedException(nameof(GroupCommit));
-        }
-
-        EnsureRunning();
+        Units.Add(unit);
         // Once queued the unit runs even if this caller stops waiting: it is whole either way.
         return unit.Result.Task.WaitAsync(cancellationToken);
     }
@@ -44,42 +40,7 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
             return await db.SaveChangesAsync(CancellationToken.None);
         }, cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        if (_loop is { } loop)
-        {
-            await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
-
-    private void EnsureRunning()
-    {
-        if (_loop is not null)
-        {
-            return;
-        }
-
-        lock (_startLock)
-        {
-            _loop ??= Task.Run(CommitBatchesAsync);
-        }
-    }
-
-    private async Task CommitBatchesAsync()
-    {
-        var batch = new List<Unit>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var unit))
-            {
-                batch.Add(unit);
-            }
-
-            await CommitAsync(batch);
-            batch.Clear();
-        }
-    }
+    public ValueTask DisposeAsync() => Units.DisposeAsync();
 
     private async Task CommitAsync(List<Unit> batch)
     {

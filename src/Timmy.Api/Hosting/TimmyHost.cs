@@ -57,6 +57,7 @@ public static class TimmyHost
         services.AddSingleton<JobChanges>();
         services.AddScoped<PaymentChecks>();
         services.AddScoped<JobIntake>();
+        services.AddSingleton<JobReads>();
         services.AddScoped<JobAdvancer>();
         services.AddSingleton<JobProcessor>();
         services.AddScoped<JobLeases>();

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Timmy.Api.Data;
 using Timmy.Api.Payments;
 
 namespace Timmy.Api.Jobs;
@@ -11,7 +9,7 @@ namespace Timmy.Api.Jobs;
 /// through here, and none of them waits on a model.
 /// </summary>
 public sealed class JobAdvancer(
-    TimmyDbContext db,
+    JobReads reads,
     JobTransitions transitions,
     PaymentChecks checks,
     JobWorkSignal workSignal)
@@ -33,8 +31,7 @@ public sealed class JobAdvancer(
     }
 
     /// <summary>The job as stored, without asking the node about payments.</summary>
-    public Task<Job?> ReadAsync(Guid jobId, CancellationToken cancellationToken) =>
-        db.Jobs.AsNoTracking().Include(j => j.Invoices).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+    public Task<Job?> ReadAsync(Guid jobId, CancellationToken cancellationToken) => reads.ReadAsync(jobId, cancellationToken);
 
     /// <summary>True when the current invoice turned out to be paid, so the job has moved on (by this call or another).</summary>
     private async Task<bool> RecordPaymentAsync(Job job, CancellationToken cancellationToken)

@@ -1,11 +1,9 @@
 using System.IO.Hashing;
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Errors;
+using Timmy.Api.Http;
 using Timmy.Api.Payments;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
@@ -47,8 +45,8 @@ public static class JobEventsApi
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream");
     }
 
-    private static async Task<Results<ServerSentEventsResult<string>, NotFound<ApiError>>> StreamJobEventsAsync(
-        string id, JobChanges changes, IServiceScopeFactory scopes, IOptions<JobEventsOptions> options,
+    private static async Task<Results<EventStream, NotFound<ApiError>>> StreamJobEventsAsync(
+        string id, JobChanges changes, JobReads reads, IServiceScopeFactory scopes, IOptions<JobEventsOptions> options,
         IOptions<LightningOptions> lightning, IOptions<JsonOptions> json, HttpContext http, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var jobId))
@@ -67,81 +65,91 @@ public static class JobEventsApi
             first = await scope.ServiceProvider.GetRequiredService<JobAdvancer>().AdvanceAsync(jobId, cancellationToken);
         }
 
-        if (first is null)
-        {
-            return ApiErrors.NotFound(JobsApi.JobNotFound);
-        }
-
-        http.Response.Headers.CacheControl = "no-cache";
-        // Tells a buffering reverse proxy (nginx) to pass each event on at once.
-        http.Response.Headers["X-Accel-Buffering"] = "no";
-        var stream = new EventStream(watch, scopes, options.Value, lightning.Value.ShouldWatchInvoices, lightning.Value.IsStub, json.Value.SerializerOptions);
-        return TypedResults.ServerSentEvents(stream.ChangesAsync(first, cancellationToken));
+        return first is null
+            ? ApiErrors.NotFound(JobsApi.JobNotFound)
+            : new EventStream(first, watch, reads, scopes, options.Value, lightning.Value, json.Value.SerializerOptions);
     }
 
-    /// <summary>One client's stream: it shows the job, then waits to be told of a change before it looks again.</summary>
+    /// <summary>
+    /// One client's stream: it shows the job, then waits to be told of a change before it looks again. Between looks
+    /// it keeps only a hash of what it last sent, and writes events straight into the response: thousands may be open.
+    /// </summary>
     private sealed class EventStream(
-        JobChanges.Watch watch, IServiceScopeFactory scopes, JobEventsOptions options, bool watcherOn, bool simulated, JsonSerializerOptions serializerOptions)
+        Job first, JobChanges.Watch watch, JobReads reads, IServiceScopeFactory scopes, JobEventsOptions options,
+        LightningOptions lightning, JsonSerializerOptions serializerOptions) : IResult
     {
-        public async IAsyncEnumerable<SseItem<string>> ChangesAsync(Job first, [EnumeratorCancellation] CancellationToken requestAborted)
+        public async Task ExecuteAsync(HttpContext http)
         {
+            var requestAborted = http.RequestAborted;
+            Shown? next = Render(first);
+            first = null!;
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
             deadline.CancelAfter(TimeSpan.FromSeconds(options.MaxDurationSeconds));
             // Payments move jobs through the watcher, which publishes; without it the stream must look for them itself.
-            var ownLooks = watcherOn ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(options.PollIntervalMs);
-            // Between looks a stream keeps only a hash of what it last sent: thousands of them may be open at once.
+            var ownLooks = lightning.ShouldWatchInvoices ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(options.PollIntervalMs);
+            var events = await ServerSentEventWriter.StartAsync(http.Response, requestAborted);
             ulong? last = null;
-            var next = Render(first);
-            first = null!;
-            while (next is not null)
+            try
             {
-                if (next.Hash != last)
+                while (next is not null)
                 {
-                    last = next.Hash;
-                    yield return new SseItem<string>(next.Json, EventType);
-                }
+                    if (next.Hash != last)
+                    {
+                        last = next.Hash;
+                        await events.WriteAsync(EventType, next.Json, deadline.Token);
+                    }
 
-                if (next.IsFinal)
-                {
-                    yield break;
-                }
+                    if (next.IsFinal)
+                    {
+                        return;
+                    }
 
-                next = null;
-                await watch.WaitAsync(ownLooks, deadline.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                if (deadline.IsCancellationRequested)
-                {
-                    yield break;
-                }
+                    next = null;
+                    await watch.WaitAsync(ownLooks, deadline.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    if (deadline.IsCancellationRequested)
+                    {
+                        return;
+                    }
 
-                next = await LookAsync(deadline.Token);
+                    next = await LookAsync(deadline.Token);
+                }
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                // The client left, or the stream's time is up: an EventSource reconnects by itself.
             }
         }
 
         private Shown Render(Job job)
         {
             watch.SeenUpdate = job.UpdatedAt.UtcTicks;
-            var json = JsonSerializer.Serialize(JobStatusResponse.From(job, simulated), serializerOptions);
-            return new Shown(json, XxHash64.HashToUInt64(MemoryMarshal.AsBytes(json.AsSpan())), IsFinal(job.State));
+            var json = JsonSerializer.SerializeToUtf8Bytes(JobStatusResponse.From(job, lightning.IsStub), serializerOptions);
+            return new Shown(json, XxHash64.HashToUInt64(json), IsFinal(job.State));
         }
 
-        private sealed record Shown(string Json, ulong Hash, bool IsFinal);
+        private sealed record Shown(byte[] Json, ulong Hash, bool IsFinal);
 
-        /// <summary>One look at the job in a fresh scope (its own DbContext), rendered; null when gone or cancelled.</summary>
+        /// <summary>
+        /// One look at the job, rendered; null when gone or cancelled. With the watcher on it only reads (with the looks
+        /// of other streams); otherwise it also asks the node about payments, in a fresh scope (its own DbContext).
+        /// </summary>
         private async Task<Shown?> LookAsync(CancellationToken cancellationToken)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var advancer = scope.ServiceProvider.GetRequiredService<JobAdvancer>();
             try
             {
-                var job = watcherOn
-                    ? await advancer.ReadAsync(watch.JobId, cancellationToken)
-                    : await advancer.AdvanceAsync(watch.JobId, cancellationToken);
+                var job = lightning.ShouldWatchInvoices ? await reads.ReadAsync(watch.JobId, cancellationToken) : await AdvanceAsync(cancellationToken);
                 return job is null ? null : Render(job);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return null;
             }
+        }
+
+        private async Task<Job?> AdvanceAsync(CancellationToken cancellationToken)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<JobAdvancer>().AdvanceAsync(watch.JobId, cancellationToken);
         }
     }
 

@@ -14,6 +14,7 @@ namespace Timmy.Api.Jobs;
 /// </summary>
 public sealed partial class JobProcessor(
     IServiceScopeFactory scopes,
+    JobReads reads,
     JobTransitions transitions,
     IJobAgent agent,
     WorkFeeCalculator fees,
@@ -24,22 +25,19 @@ public sealed partial class JobProcessor(
     public async Task ProcessAsync(JobLease lease, CancellationToken cancellationToken)
     {
         var (jobId, attempt) = (lease.JobId, lease.Attempt);
-        Job? job;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            job = await scope.ServiceProvider.GetRequiredService<JobAdvancer>().ReadAsync(jobId, cancellationToken);
-        }
-
-        if (job is not { State: JobState.Evaluating or JobState.Executing })
+        // Only what the work needs is kept across the model call, not the job with its invoices: thousands may wait at once.
+        var job = await reads.ReadAsync(jobId, cancellationToken) is { State: JobState.Evaluating or JobState.Executing } read
+            ? Assignment.Of(read)
+            : null;
+        if (job is null)
         {
             return;
         }
 
-        var workPaid = job.State == JobState.Executing ? job.WorkInvoice!.AmountSats : 0;
         if (attempt > options.Value.MaxAttempts)
         {
             // Workers kept dying on this job (crashes, not model errors, which fail at once): stop and owe the money back.
-            await FailAsync(job.Id, job.State, workPaid, new AgentException($"Gave up after {options.Value.MaxAttempts} interrupted attempts"), cancellationToken);
+            await FailAsync(job.JobId, job.State, job.WorkPaidSats, new AgentException($"Gave up after {options.Value.MaxAttempts} interrupted attempts"), cancellationToken);
             return;
         }
 
@@ -60,13 +58,13 @@ public sealed partial class JobProcessor(
         {
             // The provider is having a bad moment: the job stays paid and leased, and is tried again after a pause.
             var pause = TimeSpan.FromMilliseconds(options.Value.ModelRetryMilliseconds * Math.Pow(2, attempt - 1));
-            LogModelRetry(ex, job.Id, attempt, pause);
+            LogModelRetry(ex, job.JobId, attempt, pause);
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<JobLeases>().DeferAsync(lease, job.State, clock.GetUtcNow() + pause, CancellationToken.None);
         }
     }
 
-    private async Task EvaluateAsync(Job job, bool mayRetry, CancellationToken cancellationToken)
+    private async Task EvaluateAsync(Assignment job, bool mayRetry, CancellationToken cancellationToken)
     {
         try
         {
@@ -74,7 +72,7 @@ public sealed partial class JobProcessor(
             var usage = evaluation.Usage;
             if (!evaluation.Accepted)
             {
-                await transitions.TryMoveAsync(job.Id, JobState.Evaluating, JobState.Rejected, set => set
+                await transitions.TryMoveAsync(job.JobId, JobState.Evaluating, JobState.Rejected, set => set
                     .SetProperty(j => j.Reason, evaluation.Reason)
                     .SetEvalUsage(usage), cancellationToken);
                 return;
@@ -91,7 +89,7 @@ public sealed partial class JobProcessor(
             var workInvoice = new Invoice
             {
                 Id = Guid.NewGuid(),
-                JobId = job.Id,
+                JobId = job.JobId,
                 Kind = InvoiceKind.JobWork,
                 PaymentHash = created.PaymentHash,
                 PaymentRequest = created.PaymentRequest,
@@ -99,29 +97,29 @@ public sealed partial class JobProcessor(
                 CreatedAt = clock.GetUtcNow(),
             };
             await transitions.TryMoveWithInvoiceAsync(
-                job.Id, JobState.Evaluating, JobState.AwaitingWorkPayment, workInvoice, set => set.SetEvalUsage(usage).SetQuote(quote), cancellationToken);
+                job.JobId, JobState.Evaluating, JobState.AwaitingWorkPayment, workInvoice, set => set.SetEvalUsage(usage).SetQuote(quote), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException && !(mayRetry && ex is AgentException { IsTransient: true }))
         {
-            await FailAsync(job.Id, JobState.Evaluating, workPaidSats: 0, ex, cancellationToken);
+            await FailAsync(job.JobId, JobState.Evaluating, workPaidSats: 0, ex, cancellationToken);
         }
     }
 
-    private async Task ExecuteAsync(Job job, bool mayRetry, CancellationToken cancellationToken)
+    private async Task ExecuteAsync(Assignment job, bool mayRetry, CancellationToken cancellationToken)
     {
         try
         {
             var output = await agent.WorkAsync(job.Request, cancellationToken);
             var usage = output.Usage;
-            var settlement = CostAccounting.Settle(job.Quote!, job.WorkInvoice!.AmountSats, usage.InputTokens, usage.OutputTokens);
-            await transitions.TryMoveAsync(job.Id, JobState.Executing, JobState.Complete, set => set
+            var settlement = CostAccounting.Settle(job.Quote!, job.WorkPaidSats, usage.InputTokens, usage.OutputTokens);
+            await transitions.TryMoveAsync(job.JobId, JobState.Executing, JobState.Complete, set => set
                 .SetProperty(j => j.Result, output.Text)
                 .SetWorkUsage(usage)
                 .SetSettlement(settlement), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException && !(mayRetry && ex is AgentException { IsTransient: true }))
         {
-            await FailAsync(job.Id, JobState.Executing, job.WorkInvoice!.AmountSats, ex, cancellationToken);
+            await FailAsync(job.JobId, JobState.Executing, job.WorkPaidSats, ex, cancellationToken);
         }
     }
 
@@ -143,6 +141,14 @@ public sealed partial class JobProcessor(
                 set.SetProperty(j => j.RefundState, RefundState.Pending);
             }
         }, cancellationToken);
+    }
+
+    /// <summary>What working on a leased job needs: its request, and in executing what was paid and quoted.</summary>
+    private sealed record Assignment(Guid JobId, JobState State, string Request, long WorkPaidSats, WorkQuote? Quote)
+    {
+        public static Assignment Of(Job job) => job.State == JobState.Executing
+            ? new(job.Id, job.State, job.Request, job.WorkInvoice!.AmountSats, job.Quote)
+            : new(job.Id, job.State, job.Request, WorkPaidSats: 0, Quote: null);
     }
 
     [LoggerMessage(LogLevel.Warning, "The model failed transiently on job {JobId} (attempt {Attempt}); trying again in {Pause}")]
