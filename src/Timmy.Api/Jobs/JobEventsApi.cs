@@ -87,10 +87,10 @@ public static class JobEventsApi
             deadline.CancelAfter(TimeSpan.FromSeconds(options.MaxDurationSeconds));
             // Payments move jobs through the watcher, which publishes; without it the stream must look for them itself.
             var ownLooks = lightning.ShouldWatchInvoices ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(options.PollIntervalMs);
-            var events = await ServerSentEventWriter.StartAsync(http.Response, requestAborted);
             ulong? last = null;
             try
             {
+                var events = await ServerSentEventWriter.StartAsync(http.Response, requestAborted);
                 while (next is not null)
                 {
                     if (next.Hash != last)

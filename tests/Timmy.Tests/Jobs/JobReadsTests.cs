@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -94,14 +95,17 @@ public sealed class JobReadsTests : IDisposable
 
         public volatile bool FailNext;
 
-        public int OfJobs => _texts.Count(text => text.Contains("FROM \"jobs\"", StringComparison.Ordinal) && !text.StartsWith("UPDATE", StringComparison.Ordinal));
+        public int OfJobs => _texts.Count(text => ReadsJobs(text) && !text.StartsWith("UPDATE", StringComparison.Ordinal));
 
         public void Reset() => _texts.Clear();
+
+        // SQLite's SQL quotes the table name; PostgreSQL's leaves a lowercase one bare.
+        private static bool ReadsJobs(string sql) => Regex.IsMatch(sql, @"FROM ""?jobs""? ");
 
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
             DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            if (command.CommandText.Contains("FROM \"jobs\"", StringComparison.Ordinal) && FailNext)
+            if (ReadsJobs(command.CommandText) && FailNext)
             {
                 FailNext = false;
                 throw new InvalidOperationException("The database is unavailable");
