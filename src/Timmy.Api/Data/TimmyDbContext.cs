@@ -28,6 +28,8 @@ public abstract class TimmyDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<SessionWithdrawal> SessionWithdrawals => Set<SessionWithdrawal>();
 
+    public DbSet<PayoutClaim> PayoutClaims => Set<PayoutClaim>();
+
     public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
 
     public DbSet<StubInvoice> StubInvoices => Set<StubInvoice>();

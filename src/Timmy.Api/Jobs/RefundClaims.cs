@@ -66,9 +66,12 @@ public sealed partial class RefundClaims(
             return new(RefundClaimStatus.PaymentFailed, $"Could not check the invoice with the node: {ex.Message}. The refund is still pending.");
         }
 
-        if (!await TryMoveRefundAsync(jobId, RefundState.Pending, RefundState.Paying, invoiceHash, cancellationToken))
+        switch (await TryStartPayoutAsync(jobId, invoiceHash, cancellationToken))
         {
-            return new(RefundClaimStatus.NotRefundable, "A refund for this job is already being paid or has been paid");
+            case PayoutStart.RefundMoved:
+                return new(RefundClaimStatus.NotRefundable, "A refund for this job is already being paid or has been paid");
+            case PayoutStart.InvoiceInUse:
+                return new(RefundClaimStatus.NotRefundable, PayoutClaims.InvoiceInUse);
         }
 
         var owed = job.RefundAmountSats;
@@ -135,14 +138,56 @@ public sealed partial class RefundClaims(
         _ => null,
     };
 
+    private enum PayoutStart
+    {
+        Started,
+        RefundMoved,
+        InvoiceInUse,
+    }
+
+    /// <summary>Moves the refund to paying and takes the invoice's <see cref="PayoutClaim"/>, together or not at all.</summary>
+    private async Task<PayoutStart> TryStartPayoutAsync(Guid jobId, string payoutHash, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (!await TryMoveRefundAsync(jobId, RefundState.Pending, RefundState.Paying, payoutHash, cancellationToken))
+            {
+                return PayoutStart.RefundMoved;
+            }
+
+            PayoutClaims.Take(db, payoutHash, PayoutPurpose.Refund, jobId, clock.GetUtcNow());
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return PayoutStart.Started;
+        }
+        catch (DbUpdateException)
+        {
+            // Rolled back: the refund is still pending. Most likely another payout took the invoice just now.
+            db.ChangeTracker.Clear();
+            if (await PayoutClaims.IsTakenAsync(db, payoutHash))
+            {
+                return PayoutStart.InvoiceInUse;
+            }
+
+            throw;
+        }
+        finally
+        {
+            finished.Forget(jobId);
+        }
+    }
+
     /// <summary>
     /// One conditional move of the refund state, about the payout to the invoice with <paramref name="payoutHash"/>.
     /// Into paying it records that hash and when the payout started; out of paying it applies only while that same
     /// payout is the one paying, so a late verdict on an earlier payout never touches a newer claim's. Pending
-    /// forgets the payout, so the next claim brings its own; paid keeps it and records when.
+    /// forgets the payout and lets go of its invoice, so the next claim may bring any; paid keeps it and records when.
     /// </summary>
     private async Task<bool> TryMoveRefundAsync(Guid jobId, RefundState from, RefundState to, string payoutHash, CancellationToken cancellationToken)
     {
+        // Part of the caller's transaction when it has one (starting a payout), else its own.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var now = clock.GetUtcNow();
         var job = db.Jobs.Where(j => j.Id == jobId && j.RefundState == from);
         if (from == RefundState.Paying)
@@ -169,6 +214,16 @@ public sealed partial class RefundClaims(
                     break;
             }
         }, cancellationToken);
+        if (rows == 1 && to == RefundState.Pending)
+        {
+            await PayoutClaims.LetGoAsync(db, payoutHash, cancellationToken);
+        }
+
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         finished.Forget(jobId);
         return rows == 1;
     }

@@ -63,9 +63,12 @@ public sealed partial class SessionWithdrawals(
         {
             Id = Guid.NewGuid(), SessionId = session.Id, AmountSats = amount, PaymentHash = hash, State = SessionWithdrawalState.Paying, CreatedAt = now,
         };
-        if (!await DebitAsync(withdrawal, cancellationToken))
+        switch (await DebitAsync(withdrawal, cancellationToken))
         {
-            return new(WithdrawalStatus.BalanceMoved, "The balance changed while withdrawing (a request or another withdrawal); look at the session and try again");
+            case Debit.BalanceMoved:
+                return new(WithdrawalStatus.BalanceMoved, "The balance changed while withdrawing (a request or another withdrawal); look at the session and try again");
+            case Debit.InvoiceInUse:
+                return new(WithdrawalStatus.InvoiceUsed, PayoutClaims.InvoiceInUse);
         }
 
         try
@@ -114,32 +117,60 @@ public sealed partial class SessionWithdrawals(
         _ => null,
     };
 
-    /// <summary>Takes the whole balance as it was seen, with its ledger entry and the withdrawal's record, together.</summary>
-    private async Task<bool> DebitAsync(SessionWithdrawal withdrawal, CancellationToken cancellationToken)
+    private enum Debit
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var debited = await db.Sessions
-            .Where(s => s.Id == withdrawal.SessionId && s.BalanceSats == withdrawal.AmountSats && s.ReservedSats == 0
-                && s.State != SessionState.AwaitingPayment)
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(s => s.BalanceSats, 0L)
-                // With nothing left, an active session pauses until a top-up, as one that ran low does.
-                .SetProperty(s => s.State, s => s.State == SessionState.Active ? SessionState.Paused : s.State), cancellationToken) == 1;
-        if (!debited)
-        {
-            return false;
-        }
+        Done,
+        BalanceMoved,
+        InvoiceInUse,
+    }
 
-        db.SessionWithdrawals.Add(withdrawal);
-        db.SessionLedger.Add(new SessionLedgerEntry
+    /// <summary>
+    /// Takes the whole balance as it was seen, with its ledger entry, the withdrawal's record and the invoice's
+    /// <see cref="PayoutClaim"/>, together or not at all.
+    /// </summary>
+    private async Task<Debit> DebitAsync(SessionWithdrawal withdrawal, CancellationToken cancellationToken)
+    {
+        try
         {
-            SessionId = withdrawal.SessionId, Kind = LedgerEntryKind.Withdrawal, AmountSats = -withdrawal.AmountSats,
-            WithdrawalId = withdrawal.Id, CreatedAt = withdrawal.CreatedAt,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-        return true;
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var debited = await db.Sessions
+                .Where(s => s.Id == withdrawal.SessionId && s.BalanceSats == withdrawal.AmountSats && s.ReservedSats == 0
+                    && s.State != SessionState.AwaitingPayment)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(s => s.BalanceSats, 0L)
+                    // With nothing left, an active session pauses until a top-up, as one that ran low does.
+                    .SetProperty(s => s.State, s => s.State == SessionState.Active ? SessionState.Paused : s.State), cancellationToken) == 1;
+            if (!debited)
+            {
+                return Debit.BalanceMoved;
+            }
+
+            db.SessionWithdrawals.Add(withdrawal);
+            db.SessionLedger.Add(new SessionLedgerEntry
+            {
+                SessionId = withdrawal.SessionId, Kind = LedgerEntryKind.Withdrawal, AmountSats = -withdrawal.AmountSats,
+                WithdrawalId = withdrawal.Id, CreatedAt = withdrawal.CreatedAt,
+            });
+            PayoutClaims.Take(db, withdrawal.PaymentHash, PayoutPurpose.Withdrawal, withdrawal.Id, withdrawal.CreatedAt);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Debit.Done;
+        }
+        catch (DbUpdateException)
+        {
+            // Rolled back: the balance is untouched. Most likely another payout took the invoice just now.
+            db.ChangeTracker.Clear();
+            if (await PayoutClaims.IsTakenAsync(db, withdrawal.PaymentHash))
+            {
+                return Debit.InvoiceInUse;
+            }
+
+            throw;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 
     private Task<int> MarkPaidAsync(SessionWithdrawal withdrawal, CancellationToken cancellationToken)
@@ -175,6 +206,7 @@ public sealed partial class SessionWithdrawals(
             SessionId = withdrawal.SessionId, Kind = LedgerEntryKind.WithdrawalReversed, AmountSats = amount, WithdrawalId = withdrawal.Id, CreatedAt = now,
         });
         await db.SaveChangesAsync(cancellationToken);
+        await PayoutClaims.LetGoAsync(db, withdrawal.PaymentHash, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }

@@ -94,4 +94,17 @@ public static class ApiClient
         await client.PayAsync(job.Str("workInvoice", "paymentHash"));
         return await client.PollUntilSettledAsync(created.Str("jobId"));
     }
+
+    /// <summary>A job run to complete with the offline model, which costs less than its estimate: some sats are owed back.</summary>
+    public static async Task<(string JobId, long Owed)> CompletedJobOwingAsync(this HttpClient client)
+    {
+        var job = await client.RunJobAsync("Explain the Lightning Network in two sentences");
+        Assert.Equal("complete", job.Str("state"));
+        var owed = job.GetProperty("costLedger").GetProperty("refundAmountSats").GetInt64();
+        Assert.True(owed > 0, $"the offline model should cost less than its estimate: {JsonSerializer.Serialize(job)}");
+        return (job.Str("jobId"), owed);
+    }
+
+    public static Task<HttpResponseMessage> ClaimRefundAsync(this HttpClient client, string jobId, string invoice) =>
+        client.PostAsJsonAsync($"/api/jobs/{jobId}/refund", new { invoice });
 }

@@ -17,10 +17,10 @@ public sealed class RefundClaimTests : IDisposable
     public async Task A_valid_invoice_for_exactly_the_refund_is_paid_once()
     {
         var client = _factory.CreateClient();
-        var (jobId, owed) = await CompletedJobOwingAsync(client);
+        var (jobId, owed) = await client.CompletedJobOwingAsync();
         var invoice = RefundInvoices.Mint(owed);
 
-        var response = await ClaimAsync(client, jobId, invoice);
+        var response = await client.ClaimRefundAsync(jobId, invoice);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.ReadJsonAsync();
@@ -38,10 +38,10 @@ public sealed class RefundClaimTests : IDisposable
     public async Task A_second_claim_after_payment_is_a_409()
     {
         var client = _factory.CreateClient();
-        var (jobId, owed) = await CompletedJobOwingAsync(client);
-        Assert.Equal(HttpStatusCode.OK, (await ClaimAsync(client, jobId, RefundInvoices.Mint(owed))).StatusCode);
+        var (jobId, owed) = await client.CompletedJobOwingAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.ClaimRefundAsync(jobId, RefundInvoices.Mint(owed))).StatusCode);
 
-        var again = await ClaimAsync(client, jobId, RefundInvoices.Mint(owed));
+        var again = await client.ClaimRefundAsync(jobId, RefundInvoices.Mint(owed));
 
         Assert.Equal("Refund already paid", await again.AssertErrorAsync(HttpStatusCode.Conflict));
     }
@@ -50,9 +50,9 @@ public sealed class RefundClaimTests : IDisposable
     public async Task Many_parallel_claims_make_exactly_one_payout()
     {
         var client = _factory.CreateClient();
-        var (jobId, owed) = await CompletedJobOwingAsync(client);
+        var (jobId, owed) = await client.CompletedJobOwingAsync();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => ClaimAsync(client, jobId, RefundInvoices.Mint(owed))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => client.ClaimRefundAsync(jobId, RefundInvoices.Mint(owed))));
 
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(39, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
@@ -63,9 +63,9 @@ public sealed class RefundClaimTests : IDisposable
     public async Task A_wrong_amount_is_a_400_naming_the_amount_owed()
     {
         var client = _factory.CreateClient();
-        var (jobId, owed) = await CompletedJobOwingAsync(client);
+        var (jobId, owed) = await client.CompletedJobOwingAsync();
 
-        var response = await ClaimAsync(client, jobId, RefundInvoices.Mint(owed + 1));
+        var response = await client.ClaimRefundAsync(jobId, RefundInvoices.Mint(owed + 1));
 
         Assert.Contains($"exactly {owed} sats", await response.AssertErrorAsync(HttpStatusCode.BadRequest));
         Assert.Equal(0, await _factory.WithDbAsync(db => db.StubPayments.CountAsync()));
@@ -85,9 +85,9 @@ public sealed class RefundClaimTests : IDisposable
     public async Task Undecodable_or_unsuitable_invoices_are_400s(string invoice, string expected)
     {
         var client = _factory.CreateClient();
-        var (jobId, _) = await CompletedJobOwingAsync(client);
+        var (jobId, _) = await client.CompletedJobOwingAsync();
 
-        var response = await ClaimAsync(client, jobId, invoice);
+        var response = await client.ClaimRefundAsync(jobId, invoice);
 
         Assert.Contains(expected, await response.AssertErrorAsync(HttpStatusCode.BadRequest));
     }
@@ -96,10 +96,10 @@ public sealed class RefundClaimTests : IDisposable
     public async Task An_expired_invoice_is_a_400()
     {
         var client = _factory.CreateClient();
-        var (jobId, owed) = await CompletedJobOwingAsync(client);
+        var (jobId, owed) = await client.CompletedJobOwingAsync();
         var expired = RefundInvoices.Mint(owed, timestamp: DateTimeOffset.UtcNow.AddHours(-2), expiry: TimeSpan.FromMinutes(10));
 
-        var response = await ClaimAsync(client, jobId, expired);
+        var response = await client.ClaimRefundAsync(jobId, expired);
 
         Assert.Equal("Invoice has expired", await response.AssertErrorAsync(HttpStatusCode.BadRequest));
     }
@@ -108,11 +108,11 @@ public sealed class RefundClaimTests : IDisposable
     public async Task A_corrupted_invoice_fails_its_checksum()
     {
         var client = _factory.CreateClient();
-        var (jobId, owed) = await CompletedJobOwingAsync(client);
+        var (jobId, owed) = await client.CompletedJobOwingAsync();
         var invoice = RefundInvoices.Mint(owed);
         var tampered = invoice[..^10] + (invoice[^10] == 'q' ? 'p' : 'q') + invoice[^9..];
 
-        var response = await ClaimAsync(client, jobId, tampered);
+        var response = await client.ClaimRefundAsync(jobId, tampered);
 
         Assert.Contains("Invalid BOLT11 invoice", await response.AssertErrorAsync(HttpStatusCode.BadRequest));
     }
@@ -125,7 +125,7 @@ public sealed class RefundClaimTests : IDisposable
     public async Task A_missing_invoice_is_a_400(string body)
     {
         var client = _factory.CreateClient();
-        var (jobId, _) = await CompletedJobOwingAsync(client);
+        var (jobId, _) = await client.CompletedJobOwingAsync();
 
         var response = await client.PostRawAsync($"/api/jobs/{jobId}/refund", body);
 
@@ -135,7 +135,7 @@ public sealed class RefundClaimTests : IDisposable
     [Fact]
     public async Task An_unknown_job_is_a_404()
     {
-        var response = await ClaimAsync(_factory.CreateClient(), Guid.NewGuid().ToString(), RefundInvoices.Mint(1));
+        var response = await _factory.CreateClient().ClaimRefundAsync(Guid.NewGuid().ToString(), RefundInvoices.Mint(1));
 
         Assert.Equal("Job not found", await response.AssertErrorAsync(HttpStatusCode.NotFound));
     }
@@ -146,7 +146,7 @@ public sealed class RefundClaimTests : IDisposable
         var client = _factory.CreateClient();
         var created = await client.CreateJobAsync("What is a satoshi?");
 
-        var response = await ClaimAsync(client, created.Str("jobId"), RefundInvoices.Mint(1));
+        var response = await client.ClaimRefundAsync(created.Str("jobId"), RefundInvoices.Mint(1));
 
         Assert.Contains("not complete", await response.AssertErrorAsync(HttpStatusCode.Conflict));
     }
@@ -161,7 +161,7 @@ public sealed class RefundClaimTests : IDisposable
         var client = expensive.CreateClient();
         var job = await client.RunJobAsync("What is a satoshi?");
 
-        var response = await ClaimAsync(client, job.Str("jobId"), RefundInvoices.Mint(1));
+        var response = await client.ClaimRefundAsync(job.Str("jobId"), RefundInvoices.Mint(1));
 
         Assert.Equal("No refund is owed for this job", await response.AssertErrorAsync(HttpStatusCode.Conflict));
     }
@@ -170,7 +170,7 @@ public sealed class RefundClaimTests : IDisposable
     public async Task An_invoice_the_node_already_paid_is_refused_and_the_refund_stays_claimable()
     {
         var client = _factory.CreateClient();
-        var (jobId, owed) = await CompletedJobOwingAsync(client);
+        var (jobId, owed) = await client.CompletedJobOwingAsync();
         var alreadyPaid = RefundInvoices.Mint(owed);
         await _factory.WithDbAsync(async db =>
         {
@@ -186,11 +186,11 @@ public sealed class RefundClaimTests : IDisposable
             return await db.SaveChangesAsync();
         });
 
-        var refused = await ClaimAsync(client, jobId, alreadyPaid);
+        var refused = await client.ClaimRefundAsync(jobId, alreadyPaid);
 
         Assert.Contains("already been paid", await refused.AssertErrorAsync(HttpStatusCode.Conflict));
         Assert.Equal("pending", (await client.GetJobAsync(jobId)).Str("costLedger", "refundState"));
-        Assert.Equal(HttpStatusCode.OK, (await ClaimAsync(client, jobId, RefundInvoices.Mint(owed))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.ClaimRefundAsync(jobId, RefundInvoices.Mint(owed))).StatusCode);
     }
 
     [Fact]
@@ -210,22 +210,10 @@ public sealed class RefundClaimTests : IDisposable
         Assert.Equal(0, ledger.GetProperty("actualAmountSats").GetInt64());
         Assert.Equal("pending", ledger.Str("refundState"));
 
-        var response = await ClaimAsync(client, job.Str("jobId"), RefundInvoices.Mint(paid));
+        var response = await client.ClaimRefundAsync(job.Str("jobId"), RefundInvoices.Mint(paid));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(paid, (await response.ReadJsonAsync()).GetProperty("refundAmountSats").GetInt64());
-    }
-
-    private static Task<HttpResponseMessage> ClaimAsync(HttpClient client, string jobId, string invoice) =>
-        client.PostAsJsonAsync($"/api/jobs/{jobId}/refund", new { invoice });
-
-    private static async Task<(string JobId, long Owed)> CompletedJobOwingAsync(HttpClient client)
-    {
-        var job = await client.RunJobAsync("Explain the Lightning Network in two sentences");
-        Assert.Equal("complete", job.Str("state"));
-        var owed = job.GetProperty("costLedger").GetProperty("refundAmountSats").GetInt64();
-        Assert.True(owed > 0, $"the offline model should cost less than its estimate: {JsonSerializer.Serialize(job)}");
-        return (job.Str("jobId"), owed);
     }
 
     public void Dispose() => _factory.Dispose();

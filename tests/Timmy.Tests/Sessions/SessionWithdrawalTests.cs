@@ -128,14 +128,19 @@ public sealed class SessionWithdrawalTests : IAsyncLifetime
         var client = factory.CreateClient();
         var (id, macaroon) = await ActiveSessionOnLnbitsAsync(factory, client, 1000);
         _lnbits.BalanceSats = 1;
+        var invoice = AcceptedByLnbits(1000);
 
-        var response = await client.WithdrawAsync(id, macaroon, AcceptedByLnbits(1000));
+        var response = await client.WithdrawAsync(id, macaroon, invoice);
 
         Assert.Contains("back in the session's balance", await response.AssertErrorAsync(HttpStatusCode.InternalServerError));
         var session = await client.GetSessionAsync(id);
         Assert.Equal((1000L, "active"), (session.GetProperty("balanceSats").GetInt64(), session.Str("state")));
         Assert.Equal(1000, await LedgerSumAsync(factory, id));
         Assert.Equal(SessionWithdrawalState.Reversed, (await factory.WithDbAsync(db => db.SessionWithdrawals.SingleAsync())).State);
+        // The payment certainly failed, so the invoice is free again.
+        _lnbits.BalanceSats = 100_000;
+        Assert.Equal(HttpStatusCode.OK, (await client.WithdrawAsync(id, macaroon, invoice)).StatusCode);
+        Assert.Equal(0, await LedgerSumAsync(factory, id));
     }
 
     [Fact]

@@ -298,6 +298,28 @@ namespace Timmy.Api.Data.Migrations.Postgres
                     b.ToTable("invoices", (string)null);
                 });
 
+            modelBuilder.Entity("Timmy.Api.Payments.PayoutClaim", b =>
+                {
+                    b.Property<string>("PaymentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("PayoutOf")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("PaymentHash");
+
+                    b.ToTable("payout_claims", (string)null);
+                });
+
             modelBuilder.Entity("Timmy.Api.Payments.Stub.StubInvoice", b =>
                 {
                     b.Property<string>("PaymentHash")

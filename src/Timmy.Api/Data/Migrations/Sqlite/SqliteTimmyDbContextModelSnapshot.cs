@@ -289,6 +289,28 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     b.ToTable("invoices", (string)null);
                 });
 
+            modelBuilder.Entity("Timmy.Api.Payments.PayoutClaim", b =>
+                {
+                    b.Property<string>("PaymentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ClaimedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PayoutOf")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PaymentHash");
+
+                    b.ToTable("payout_claims", (string)null);
+                });
+
             modelBuilder.Entity("Timmy.Api.Payments.Stub.StubInvoice", b =>
                 {
                     b.Property<string>("PaymentHash")
