@@ -42,7 +42,14 @@ public sealed class BatchQueue<T>(int maxBatch, Func<List<T>, Task> handleAsync)
 
         lock (_startLock)
         {
-            _loop ??= Task.Run(HandleBatchesAsync);
+            if (_loop is null)
+            {
+                // The loop outlives the caller that starts it, so it must not carry that caller's trace or log scopes.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _loop = Task.Run(HandleBatchesAsync);
+                }
+            }
         }
     }
 

@@ -24,9 +24,7 @@ public sealed partial class JobStateCounts(IServiceScopeFactory scopes, ILogger<
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
-                _counts = await db.Jobs.GroupBy(j => j.State).ToDictionaryAsync(g => g.Key, g => g.Count(), stoppingToken);
+                await CountAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -35,6 +33,20 @@ public sealed partial class JobStateCounts(IServiceScopeFactory scopes, ILogger<
 
             await Task.Delay(Interval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+    }
+
+    /// <summary>
+    /// One count, done by the database (<c>GROUP BY</c> with <c>COUNT</c>, over the state index): a bare
+    /// <c>GroupBy</c> handed to <c>ToDictionaryAsync</c> would load every job into memory to count them here.
+    /// </summary>
+    public async Task CountAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
+        _counts = await db.Jobs
+            .GroupBy(j => j.State)
+            .Select(jobs => new { State = jobs.Key, Count = jobs.Count() })
+            .ToDictionaryAsync(count => count.State, count => count.Count, cancellationToken);
     }
 
     [LoggerMessage(LogLevel.Warning, "Could not count jobs by state")]

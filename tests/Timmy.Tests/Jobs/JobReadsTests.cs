@@ -1,10 +1,4 @@
-using System.Collections.Concurrent;
-using System.Data.Common;
-using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Timmy.Api.Data;
 using Timmy.Api.Jobs;
 using Timmy.Tests.Infrastructure;
 
@@ -16,19 +10,10 @@ namespace Timmy.Tests.Jobs;
 /// </summary>
 public sealed class JobReadsTests : IDisposable
 {
-    private readonly JobQueries _queries = new();
+    private readonly SqlLog _sql = new();
     private readonly TimmyFactory _factory;
 
-    public JobReadsTests() =>
-        _factory = new TimmyFactory
-        {
-            TestServices = services =>
-            {
-                // Each provider's context has its own options type.
-                services.ConfigureDbContext<SqliteTimmyDbContext>(db => db.AddInterceptors(_queries));
-                services.ConfigureDbContext<PostgresTimmyDbContext>(db => db.AddInterceptors(_queries));
-            },
-        };
+    public JobReadsTests() => _factory = new TimmyFactory { TestServices = _sql.InstallIn };
 
     [Fact]
     public async Task Concurrent_looks_share_queries_and_each_gets_its_own_job()
@@ -44,7 +29,7 @@ public sealed class JobReadsTests : IDisposable
         var reads = _factory.Services.GetRequiredService<JobReads>();
         var unknown = Guid.NewGuid();
         var asked = created.SelectMany(job => Enumerable.Repeat(Guid.Parse(job.Id), 5)).Append(unknown).ToList();
-        _queries.Reset();
+        _sql.Clear();
 
         var looks = await Task.WhenAll(asked.Select(id => Task.Run(() => reads.ReadAsync(id, CancellationToken.None))));
 
@@ -55,22 +40,27 @@ public sealed class JobReadsTests : IDisposable
         }
 
         Assert.Null(looks[^1]);
-        Assert.InRange(_queries.OfJobs, 1, asked.Count / 4);
+        Assert.InRange(_sql.JobReads, 1, asked.Count / 4);
     }
 
     [Fact]
-    public async Task A_look_sees_a_move_committed_before_it_was_asked_for()
+    public async Task A_look_asked_for_while_a_query_runs_waits_for_the_next_query_and_sees_a_move_committed_meanwhile()
     {
         var client = _factory.CreateClient();
-        var created = await client.CreateJobAsync("Explain the Lightning Network in two sentences");
-        var jobId = Guid.Parse(created.Str("jobId"));
+        var jobId = Guid.Parse((await client.CreateJobAsync("Explain the Lightning Network in two sentences")).Str("jobId"));
         var reads = _factory.Services.GetRequiredService<JobReads>();
-        Assert.Equal(JobState.AwaitingEvalPayment, (await reads.ReadAsync(jobId, CancellationToken.None))!.State);
+        var held = _sql.HoldNextJobLook();
+        var before = reads.ReadAsync(jobId, CancellationToken.None);
+        await held;
 
-        await client.PayAsync(created.Str("evalInvoice", "paymentHash"));
-        await client.PollUntilSettledAsync(jobId.ToString());
+        // The running query has its snapshot already; the move commits after it, and only then is the next look asked for.
+        var transitions = _factory.Services.GetRequiredService<JobTransitions>();
+        Assert.True(await transitions.TryMoveAsync(jobId, JobState.AwaitingEvalPayment, JobState.Evaluating, null, CancellationToken.None));
+        var after = reads.ReadAsync(jobId, CancellationToken.None);
+        _sql.Release();
 
-        Assert.Equal(JobState.AwaitingWorkPayment, (await reads.ReadAsync(jobId, CancellationToken.None))!.State);
+        Assert.Equal(JobState.AwaitingEvalPayment, (await before)!.State);
+        Assert.NotEqual(JobState.AwaitingEvalPayment, (await after)!.State);
     }
 
     [Fact]
@@ -80,39 +70,11 @@ public sealed class JobReadsTests : IDisposable
         var jobId = Guid.Parse((await client.CreateJobAsync("Explain the Lightning Network in two sentences")).Str("jobId"));
         var reads = _factory.Services.GetRequiredService<JobReads>();
 
-        _queries.FailNext = true;
+        _sql.FailNextJobLook = true;
         await Assert.ThrowsAsync<InvalidOperationException>(() => reads.ReadAsync(jobId, CancellationToken.None));
 
         Assert.Equal(jobId, (await reads.ReadAsync(jobId, CancellationToken.None))!.Id);
     }
 
     public void Dispose() => _factory.Dispose();
-
-    /// <summary>Counts the queries that read jobs, and can make the next one fail as a broken database would.</summary>
-    private sealed class JobQueries : DbCommandInterceptor
-    {
-        private readonly ConcurrentBag<string> _texts = [];
-
-        public volatile bool FailNext;
-
-        public int OfJobs => _texts.Count(text => ReadsJobs(text) && !text.StartsWith("UPDATE", StringComparison.Ordinal));
-
-        public void Reset() => _texts.Clear();
-
-        // SQLite's SQL quotes the table name; PostgreSQL's leaves a lowercase one bare.
-        private static bool ReadsJobs(string sql) => Regex.IsMatch(sql, @"FROM ""?jobs""? ");
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            if (ReadsJobs(command.CommandText) && FailNext)
-            {
-                FailNext = false;
-                throw new InvalidOperationException("The database is unavailable");
-            }
-
-            _texts.Add(command.CommandText);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-    }
 }
