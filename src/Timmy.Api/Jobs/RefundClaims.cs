@@ -66,7 +66,8 @@ public sealed partial class RefundClaims(
             return new(RefundClaimStatus.PaymentFailed, $"Could not check the invoice with the node: {ex.Message}. The refund is still pending.");
         }
 
-        switch (await TryStartPayoutAsync(jobId, invoiceHash, cancellationToken))
+        var payout = new RefundPayout(invoiceHash, RefundPayout.Stored(clock.GetUtcNow()));
+        switch (await TryStartPayoutAsync(jobId, payout, cancellationToken))
         {
             case PayoutStart.RefundMoved:
                 return new(RefundClaimStatus.NotRefundable, "A refund for this job is already being paid or has been paid");
@@ -91,11 +92,11 @@ public sealed partial class RefundClaims(
         catch (PaymentBackendException ex)
         {
             LogPayoutFailed(ex, jobId);
-            await TryMoveRefundAsync(jobId, RefundState.Paying, RefundState.Pending, invoiceHash, CancellationToken.None);
+            await TryMoveRefundAsync(jobId, RefundState.Paying, RefundState.Pending, payout, CancellationToken.None);
             return new(RefundClaimStatus.PaymentFailed, $"Refund payment failed: {ex.Message}. The refund is still pending; you may claim it again.");
         }
 
-        await TryMoveRefundAsync(jobId, RefundState.Paying, RefundState.Paid, invoiceHash, CancellationToken.None);
+        await TryMoveRefundAsync(jobId, RefundState.Paying, RefundState.Paid, payout, CancellationToken.None);
         metrics.Refunded(owed);
         return new(RefundClaimStatus.Paid, $"Refund of {owed} sats sent", owed, payment.PaymentHash);
     }
@@ -115,7 +116,9 @@ public sealed partial class RefundClaims(
             PayoutVerdict.GiveBack => RefundState.Pending,
             _ => RefundState.Paying,
         };
-        if (next == RefundState.Paying || !await TryMoveRefundAsync(job.Id, RefundState.Paying, next, hash, cancellationToken))
+        // Judged on this attempt (hash and start), so it applies to no other, even one to the same invoice.
+        var judged = new RefundPayout(hash, job.RefundAttemptedAt);
+        if (next == RefundState.Paying || !await TryMoveRefundAsync(job.Id, RefundState.Paying, next, judged, cancellationToken))
         {
             return RefundState.Paying;
         }
@@ -146,45 +149,47 @@ public sealed partial class RefundClaims(
     }
 
     /// <summary>Moves the refund to paying and takes the invoice's <see cref="PayoutClaim"/>, together or not at all.</summary>
-    private async Task<PayoutStart> TryStartPayoutAsync(Guid jobId, string payoutHash, CancellationToken cancellationToken)
+    private async Task<PayoutStart> TryStartPayoutAsync(Guid jobId, RefundPayout payout, CancellationToken cancellationToken)
     {
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (!await TryMoveRefundAsync(jobId, RefundState.Pending, RefundState.Paying, payoutHash, cancellationToken))
+            if (!await TryMoveRefundAsync(jobId, RefundState.Pending, RefundState.Paying, payout, cancellationToken))
             {
                 return PayoutStart.RefundMoved;
             }
 
-            PayoutClaims.Take(db, payoutHash, PayoutPurpose.Refund, jobId, clock.GetUtcNow());
+            PayoutClaims.Take(db, payout.Hash, PayoutPurpose.Refund, jobId, payout.AttemptedAt!.Value);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return PayoutStart.Started;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (ex.IsUniqueViolationOn("payout_claims"))
         {
-            // Rolled back: the refund is still pending. Most likely another payout took the invoice just now.
-            db.ChangeTracker.Clear();
-            if (await PayoutClaims.IsTakenAsync(db, payoutHash))
-            {
-                return PayoutStart.InvoiceInUse;
-            }
-
-            throw;
+            // Rolled back: the refund is still pending, and another payout holds the invoice.
+            return PayoutStart.InvoiceInUse;
         }
         finally
         {
+            db.ChangeTracker.Clear();
             finished.Forget(jobId);
         }
     }
 
+    /// <summary>One attempt at paying a refund: the invoice's hash and when the attempt started (as stored).</summary>
+    private sealed record RefundPayout(string Hash, DateTimeOffset? AttemptedAt)
+    {
+        /// <summary>PostgreSQL keeps microseconds: an attempt is compared with the time as it was stored.</summary>
+        public static DateTimeOffset Stored(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+    }
+
     /// <summary>
-    /// One conditional move of the refund state, about the payout to the invoice with <paramref name="payoutHash"/>.
-    /// Into paying it records that hash and when the payout started; out of paying it applies only while that same
-    /// payout is the one paying, so a late verdict on an earlier payout never touches a newer claim's. Pending
-    /// forgets the payout and lets go of its invoice, so the next claim may bring any; paid keeps it and records when.
+    /// One conditional move of the refund state, about one <paramref name="payout"/> attempt. Into paying it records
+    /// the attempt's hash and start; out of paying it applies only while that same attempt is the one paying, so a
+    /// late verdict on an earlier attempt never touches a newer one's, even to the same invoice. Pending forgets the
+    /// attempt and lets go of the invoice's claim, so the next claim may bring any; paid keeps it and records when.
     /// </summary>
-    private async Task<bool> TryMoveRefundAsync(Guid jobId, RefundState from, RefundState to, string payoutHash, CancellationToken cancellationToken)
+    private async Task<bool> TryMoveRefundAsync(Guid jobId, RefundState from, RefundState to, RefundPayout payout, CancellationToken cancellationToken)
     {
         // Part of the caller's transaction when it has one (starting a payout), else its own.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
@@ -192,7 +197,7 @@ public sealed partial class RefundClaims(
         var job = db.Jobs.Where(j => j.Id == jobId && j.RefundState == from);
         if (from == RefundState.Paying)
         {
-            job = job.Where(j => j.RefundPaymentHash == payoutHash);
+            job = job.Where(j => j.RefundPaymentHash == payout.Hash && j.RefundAttemptedAt == payout.AttemptedAt);
         }
 
         var rows = await job.ExecuteUpdateAsync(set =>
@@ -202,8 +207,8 @@ public sealed partial class RefundClaims(
             switch (to)
             {
                 case RefundState.Paying:
-                    set.SetProperty(j => j.RefundPaymentHash, payoutHash);
-                    set.SetProperty(j => j.RefundAttemptedAt, now);
+                    set.SetProperty(j => j.RefundPaymentHash, payout.Hash);
+                    set.SetProperty(j => j.RefundAttemptedAt, payout.AttemptedAt);
                     break;
                 case RefundState.Pending:
                     set.SetProperty(j => j.RefundPaymentHash, (string?)null);
@@ -216,7 +221,7 @@ public sealed partial class RefundClaims(
         }, cancellationToken);
         if (rows == 1 && to == RefundState.Pending)
         {
-            await PayoutClaims.LetGoAsync(db, payoutHash, cancellationToken);
+            await PayoutClaims.LetGoAsync(db, payout.Hash, jobId, cancellationToken);
         }
 
         if (transaction is not null)

@@ -38,14 +38,10 @@ public static class PayoutClaims
     public static void Take(TimmyDbContext db, string paymentHash, PayoutPurpose purpose, Guid payoutOf, DateTimeOffset now) =>
         db.PayoutClaims.Add(new PayoutClaim { PaymentHash = paymentHash, Purpose = purpose, PayoutOf = payoutOf, ClaimedAt = now });
 
-    /// <summary>Lets the invoice be used again, once its payment certainly failed.</summary>
-    public static Task LetGoAsync(TimmyDbContext db, string paymentHash, CancellationToken cancellationToken) =>
-        db.PayoutClaims.Where(c => c.PaymentHash == paymentHash).ExecuteDeleteAsync(cancellationToken);
-
     /// <summary>
-    /// Whether a failed SaveChanges failed because another payout holds the invoice. Ask after the transaction has
-    /// rolled back (PostgreSQL refuses any statement in a failed one), with the context's changes cleared.
+    /// Lets the invoice be used again, once the payment of <paramref name="payoutOf"/> certainly failed. Only that
+    /// payout's own claim: another may hold the invoice (a payout started before claims existed never took one).
     /// </summary>
-    public static Task<bool> IsTakenAsync(TimmyDbContext db, string paymentHash) =>
-        db.PayoutClaims.AsNoTracking().AnyAsync(c => c.PaymentHash == paymentHash, CancellationToken.None);
+    public static Task LetGoAsync(TimmyDbContext db, string paymentHash, Guid payoutOf, CancellationToken cancellationToken) =>
+        db.PayoutClaims.Where(c => c.PaymentHash == paymentHash && c.PayoutOf == payoutOf).ExecuteDeleteAsync(cancellationToken);
 }

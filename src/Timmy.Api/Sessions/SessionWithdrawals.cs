@@ -156,16 +156,10 @@ public sealed partial class SessionWithdrawals(
             await transaction.CommitAsync(cancellationToken);
             return Debit.Done;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (ex.IsUniqueViolationOn("payout_claims"))
         {
-            // Rolled back: the balance is untouched. Most likely another payout took the invoice just now.
-            db.ChangeTracker.Clear();
-            if (await PayoutClaims.IsTakenAsync(db, withdrawal.PaymentHash))
-            {
-                return Debit.InvoiceInUse;
-            }
-
-            throw;
+            // Rolled back: the balance is untouched, and another payout holds the invoice.
+            return Debit.InvoiceInUse;
         }
         finally
         {
@@ -206,7 +200,7 @@ public sealed partial class SessionWithdrawals(
             SessionId = withdrawal.SessionId, Kind = LedgerEntryKind.WithdrawalReversed, AmountSats = amount, WithdrawalId = withdrawal.Id, CreatedAt = now,
         });
         await db.SaveChangesAsync(cancellationToken);
-        await PayoutClaims.LetGoAsync(db, withdrawal.PaymentHash, cancellationToken);
+        await PayoutClaims.LetGoAsync(db, withdrawal.PaymentHash, withdrawal.Id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }

@@ -27,12 +27,13 @@ public sealed class PayoutClaimMigrationTests : IDisposable
         var jobId = Guid.Parse((await client.RunJobAsync("Explain the Lightning Network in two sentences")).Str("jobId"));
         var (sessionId, _) = await client.ActiveSessionAsync(1000);
         var paid = Withdrawal(sessionId, withdrawn, SessionWithdrawalState.Paid);
+        var attemptedAt = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
         await _factory.WithDbAsync(async db =>
         {
             await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set
                 .SetProperty(j => j.RefundState, RefundState.Paying)
                 .SetProperty(j => j.RefundPaymentHash, paying)
-                .SetProperty(j => j.RefundAttemptedAt, DateTimeOffset.UtcNow));
+                .SetProperty(j => j.RefundAttemptedAt, attemptedAt));
             db.SessionWithdrawals.AddRange(paid, Withdrawal(sessionId, failed, SessionWithdrawalState.Reversed));
             return await db.SaveChangesAsync();
         });
@@ -47,15 +48,16 @@ public sealed class PayoutClaimMigrationTests : IDisposable
 
         var claims = await _factory.WithDbAsync(db => db.PayoutClaims.AsNoTracking().OrderBy(c => c.Purpose).ToListAsync());
         Assert.Equal(
-            [(paying, PayoutPurpose.Refund, jobId), (withdrawn, PayoutPurpose.Withdrawal, paid.Id)],
-            claims.Select(c => (c.PaymentHash, c.Purpose, c.PayoutOf)));
+            [(paying, PayoutPurpose.Refund, jobId, attemptedAt), (withdrawn, PayoutPurpose.Withdrawal, paid.Id, paid.CreatedAt)],
+            claims.Select(c => (c.PaymentHash, c.Purpose, c.PayoutOf, c.ClaimedAt)));
     }
 
     private static string Hash() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
     private static SessionWithdrawal Withdrawal(string sessionId, string hash, SessionWithdrawalState state) => new()
     {
-        Id = Guid.NewGuid(), SessionId = Guid.Parse(sessionId), AmountSats = 1000, PaymentHash = hash, State = state, CreatedAt = DateTimeOffset.UtcNow,
+        Id = Guid.NewGuid(), SessionId = Guid.Parse(sessionId), AmountSats = 1000, PaymentHash = hash, State = state,
+        CreatedAt = new DateTimeOffset(2026, 11, 29, 8, 30, 0, TimeSpan.Zero),
     };
 
     public void Dispose() => _factory.Dispose();

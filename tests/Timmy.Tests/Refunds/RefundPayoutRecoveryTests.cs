@@ -91,6 +91,47 @@ public sealed class RefundPayoutRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_late_verdict_on_an_earlier_attempt_to_the_same_invoice_does_not_touch_the_newer_attempt()
+    {
+        using var factory = OnStub();
+        var jobId = await SeedJobOwingAsync(factory);
+        var invoice = Bolt11Invoice.Decode(RefundInvoices.Mint(Owed)).PaymentHashHex;
+        var earlier = DateTimeOffset.UtcNow.AddHours(-1);
+        await factory.WithDbAsync(db => MarkPayingAsync(db, jobId, invoice, earlier));
+        var staleView = await StoredAsync(factory, jobId);
+        // Meanwhile (another instance) the earlier attempt was given back and the client claimed again with the same invoice.
+        await factory.WithDbAsync(db => MarkPayingAsync(db, jobId, invoice, DateTimeOffset.UtcNow));
+        await factory.WithDbAsync(db => TakeClaimAsync(db, invoice, Guid.Parse(jobId)));
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var state = await scope.ServiceProvider.GetRequiredService<RefundClaims>().ReconcileAsync(staleView, TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Equal(RefundState.Paying, state);
+        var job = await StoredAsync(factory, jobId);
+        Assert.Equal(RefundState.Paying, job.RefundState);
+        Assert.True(job.RefundAttemptedAt > earlier.AddMinutes(30));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.PayoutClaims.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Giving_back_a_payout_keeps_the_claim_another_payout_holds_on_its_invoice()
+    {
+        using var factory = OnStub();
+        var jobId = await SeedJobOwingAsync(factory);
+        var invoice = Bolt11Invoice.Decode(RefundInvoices.Mint(Owed)).PaymentHashHex;
+        // A payout started before claims existed took none; a later one holds the same invoice.
+        await factory.WithDbAsync(db => MarkPayingAsync(db, jobId, invoice, DateTimeOffset.UtcNow.AddHours(-1)));
+        var holder = Guid.NewGuid();
+        await factory.WithDbAsync(db => TakeClaimAsync(db, invoice, holder));
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var state = await scope.ServiceProvider.GetRequiredService<RefundClaims>().ReconcileAsync(await StoredAsync(factory, jobId), TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Equal(RefundState.Pending, state);
+        Assert.Equal(holder, (await factory.WithDbAsync(db => db.PayoutClaims.SingleAsync())).PayoutOf);
+    }
+
+    [Fact]
     public async Task A_late_verdict_on_an_earlier_payout_does_not_touch_a_newer_claims_payout()
     {
         using var factory = OnStub();
@@ -206,6 +247,12 @@ public sealed class RefundPayoutRecoveryTests : IAsyncLifetime
             .SetProperty(j => j.RefundState, RefundState.Paying)
             .SetProperty(j => j.RefundPaymentHash, hash)
             .SetProperty(j => j.RefundAttemptedAt, attemptedAt));
+
+    private static Task<int> TakeClaimAsync(Timmy.Api.Data.TimmyDbContext db, string hash, Guid payoutOf)
+    {
+        PayoutClaims.Take(db, hash, PayoutPurpose.Refund, payoutOf, DateTimeOffset.UtcNow);
+        return db.SaveChangesAsync();
+    }
 
     private static Task<Job> StoredAsync(TimmyFactory factory, string jobId) =>
         factory.WithDbAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == Guid.Parse(jobId)));
