@@ -20,7 +20,7 @@ public sealed class FakeLnbits : LoopbackServer
 
     public FakeInvoiceBook Book { get; } = new("lnbits");
 
-    /// <summary>Answer a create with v0.12's four fields instead of a v1.x Payment.</summary>
+    /// <summary>Answer a create with v0.12's four fields, and a payment with its hash alone, instead of a v1.x Payment.</summary>
     public bool SpeaksV012 { get; set; }
 
     /// <summary>Refuse WebSocket connections, so only polling can notice payments.</summary>
@@ -128,12 +128,17 @@ public sealed class FakeLnbits : LoopbackServer
                 request.HttpContext.Abort();
                 return Results.Empty;
             case FakePayoutMode.StayInFlight:
-                return Results.Json(Payment(payable, outgoing: true), statusCode: 201);
+                return PaymentSent(payable);
         }
 
         Book.FinishPayout(payable.HashHex, succeeded: true);
-        return Results.Json(Payment(payable, outgoing: true), statusCode: 201);
+        return PaymentSent(payable);
     }
+
+    /// <summary>v1.x answers with the Payment and its status; v0.12 with the hash alone, whether or not it has settled.</summary>
+    private IResult PaymentSent(FakeInvoice payable) => SpeaksV012
+        ? Results.Json(new { payment_hash = payable.HashHex, checking_id = payable.HashHex }, statusCode: 201)
+        : Results.Json(Payment(payable, outgoing: true), statusCode: 201);
 
     private IResult CheckPayment(HttpRequest request, string paymentHash)
     {

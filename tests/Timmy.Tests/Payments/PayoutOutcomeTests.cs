@@ -36,6 +36,21 @@ public sealed class LnbitsPayoutOutcomeTests : FakeServerTests<FakeLnbits>
     }
 
     [Fact]
+    public async Task A_payment_lnbits_v012_answers_without_a_status_is_paid_only_once_lnbits_says_it_is()
+    {
+        Fake.SpeaksV012 = true;
+        var paid = Fake.Book.IssuePayable(10);
+
+        var payment = await PayAsync(paid);
+
+        Assert.Equal(paid.HashHex, payment.PaymentHash);
+        Fake.Payouts = FakePayoutMode.StayInFlight;
+        var inFlight = Fake.Book.IssuePayable(10);
+        await Assert.ThrowsAsync<PaymentOutcomeUnknownException>(() => PayAsync(inFlight));
+        Assert.Equal(OutgoingPaymentState.InFlight, (await LookUpAsync(inFlight))?.State);
+    }
+
+    [Fact]
     public async Task A_payment_refused_with_status_failed_is_a_plain_failure()
     {
         Fake.BalanceSats = 1;

@@ -84,14 +84,22 @@ public sealed class LnbitsPaymentBackend(HttpClient http, IOptions<LnbitsOptions
                 throw new PaymentOutcomeUnknownException($"{Node} is still paying the invoice");
             case "failed":
                 throw new PaymentBackendException($"{Node} could not pay the invoice");
+            case null:
+                // v0.12 answers without a status, and answers the same while the payment is still in flight.
+                payment = payment with { Amount = payment.Amount ?? (await ConfirmPaidAsync(payment.PaymentHash!))?.Amount };
+                break;
         }
 
-        // LNbits reports amounts in msat, negative for outgoing payments; v0.12 leaves it out.
+        // LNbits reports amounts in msat, negative for outgoing payments.
         var amountSats = Math.Abs(payment.Amount ?? 0) / 1000;
         return new OutgoingPayment(payment.PaymentHash!.ToLowerInvariant(), amountSats, payment.Preimage ?? string.Empty);
     }
 
-    public async Task<OutgoingPaymentStatus?> GetOutgoingPaymentAsync(string paymentHash, CancellationToken cancellationToken)
+    public async Task<OutgoingPaymentStatus?> GetOutgoingPaymentAsync(string paymentHash, CancellationToken cancellationToken) =>
+        await LookUpPaymentAsync(paymentHash, cancellationToken) is { } status ? new OutgoingPaymentStatus(StateOf(status)) : null;
+
+    /// <summary>LNbits' record of an outgoing payment (with its details: the admin key sees them); null when it has none.</summary>
+    private async Task<LnbitsPaymentStatus?> LookUpPaymentAsync(string paymentHash, CancellationToken cancellationToken)
     {
         using var message = Request(HttpMethod.Get, $"{PaymentsPath}/{Uri.EscapeDataString(paymentHash)}", AdminKey());
         using var response = await NodeHttp.SendAsync(http, message, Node, cancellationToken);
@@ -101,15 +109,40 @@ public sealed class LnbitsPaymentBackend(HttpClient http, IOptions<LnbitsOptions
         }
 
         await EnsureSuccessAsync(response, "look up a payment", cancellationToken);
-        var status = await NodeHttp.ReadJsonAsync<LnbitsPaymentStatus>(response, Node, cancellationToken);
-        return new OutgoingPaymentStatus(status.Paid ? OutgoingPaymentState.Succeeded
-            : status.Status == "failed" ? OutgoingPaymentState.Failed
-            : OutgoingPaymentState.InFlight);
+        return await NodeHttp.ReadJsonAsync<LnbitsPaymentStatus>(response, Node, cancellationToken);
     }
+
+    private static OutgoingPaymentState StateOf(LnbitsPaymentStatus status) =>
+        status.Paid ? OutgoingPaymentState.Succeeded : status.Status == "failed" ? OutgoingPaymentState.Failed : OutgoingPaymentState.InFlight;
 
     private string AdminKey() => string.IsNullOrEmpty(_options.AdminKey)
         ? throw new PaymentBackendException($"{Node} cannot pay invoices: Lightning:Lnbits:AdminKey is not configured")
         : _options.AdminKey;
+
+    /// <summary>
+    /// Asks LNbits how a payment it answered without a status ended: only a paid one is paid. Returns its record, whose
+    /// details carry the amount v0.12's answer leaves out.
+    /// </summary>
+    private async Task<LnbitsPayment?> ConfirmPaidAsync(string paymentHash)
+    {
+        LnbitsPaymentStatus? status;
+        try
+        {
+            status = await LookUpPaymentAsync(paymentHash, CancellationToken.None);
+        }
+        catch (PaymentBackendException ex)
+        {
+            throw NodeHttp.OutcomeUnknown(Node, ex);
+        }
+
+        return status is null ? throw new PaymentOutcomeUnknownException($"{Node} has no record of the payment yet")
+            : StateOf(status) switch
+            {
+                OutgoingPaymentState.Succeeded => status.Details,
+                OutgoingPaymentState.Failed => throw new PaymentBackendException($"{Node} could not pay the invoice"),
+                _ => throw new PaymentOutcomeUnknownException($"{Node} is still paying the invoice"),
+            };
+    }
 
     /// <summary>
     /// A refused payout. LNbits answers 520 with <c>"status"</c> saying whether the payment "failed" or is still

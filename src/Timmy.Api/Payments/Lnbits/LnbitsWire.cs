@@ -21,7 +21,8 @@ internal sealed record LnbitsPayment(
     public string? Invoice => PaymentRequest ?? Bolt11;
 }
 
-internal sealed record LnbitsPaymentStatus(bool Paid, string? Status, string? Preimage);
+/// <summary><c>GET /api/v1/payments/{hash}</c>; <c>details</c> (the Payment) comes with the admin key.</summary>
+internal sealed record LnbitsPaymentStatus(bool Paid, string? Status, string? Preimage, LnbitsPayment? Details);
 
 /// <summary>One message of the wallet WebSocket: <c>{"wallet_balance": sats, "payment": Payment}</c>.</summary>
 internal sealed record LnbitsWalletEvent(LnbitsPayment? Payment);
