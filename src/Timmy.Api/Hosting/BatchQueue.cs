@@ -45,10 +45,8 @@ public sealed class BatchQueue<T>(int maxBatch, Func<List<T>, Task> handleAsync)
             if (_loop is null)
             {
                 // The loop outlives the caller that starts it, so it must not carry that caller's trace or log scopes.
-                using (ExecutionContext.SuppressFlow())
-                {
-                    _loop = Task.Run(HandleBatchesAsync);
-                }
+                using var noFlow = ExecutionContext.IsFlowSuppressed() ? default : ExecutionContext.SuppressFlow();
+                _loop = Task.Run(HandleBatchesAsync);
             }
         }
     }

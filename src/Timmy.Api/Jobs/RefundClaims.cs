@@ -96,8 +96,12 @@ public sealed partial class RefundClaims(
             return new(RefundClaimStatus.PaymentFailed, $"Refund payment failed: {ex.Message}. The refund is still pending; you may claim it again.");
         }
 
-        await TryMoveRefundAsync(jobId, RefundState.Paying, RefundState.Paid, payout, CancellationToken.None);
-        metrics.Refunded(owed);
+        // Counted by whoever records it paid: the reconciler may have, if the node was slow to answer.
+        if (await TryMoveRefundAsync(jobId, RefundState.Paying, RefundState.Paid, payout, CancellationToken.None))
+        {
+            metrics.Refunded(owed);
+        }
+
         return new(RefundClaimStatus.Paid, $"Refund of {owed} sats sent", owed, payment.PaymentHash);
     }
 

@@ -11,6 +11,9 @@ namespace Timmy.Api.Observability;
 /// </summary>
 public sealed partial class JobStateCounts(IServiceScopeFactory scopes, ILogger<JobStateCounts> logger) : BackgroundService
 {
+    /// <summary>Marks the count's SQL (a comment), so it can be told from other queries in logs and tests.</summary>
+    public const string QueryTag = "jobs by state";
+
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private volatile IReadOnlyDictionary<JobState, int> _counts = new Dictionary<JobState, int>();
 
@@ -44,6 +47,7 @@ public sealed partial class JobStateCounts(IServiceScopeFactory scopes, ILogger<
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
         _counts = await db.Jobs
+            .TagWith(QueryTag)
             .GroupBy(j => j.State)
             .Select(jobs => new { State = jobs.Key, Count = jobs.Count() })
             .ToDictionaryAsync(count => count.State, count => count.Count, cancellationToken);

@@ -15,7 +15,8 @@ namespace Timmy.Tests.Data;
 /// </summary>
 public sealed class PayoutClaimMigrationTests : IDisposable
 {
-    private readonly TimmyFactory _factory = new();
+    // The payout reconciler stays away, so the payouts seeded below are still paying when the migration runs.
+    private readonly TimmyFactory _factory = new() { Settings = { ["Lightning:PayoutCheckSeconds"] = "3600" } };
 
     [Fact]
     public async Task Upgrading_claims_the_invoices_of_payouts_already_paying_or_paid_and_no_others()
@@ -27,7 +28,8 @@ public sealed class PayoutClaimMigrationTests : IDisposable
         var jobId = Guid.Parse((await client.RunJobAsync("Explain the Lightning Network in two sentences")).Str("jobId"));
         var (sessionId, _) = await client.ActiveSessionAsync(1000);
         var paid = Withdrawal(sessionId, withdrawn, SessionWithdrawalState.Paid);
-        var attemptedAt = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+        // Recent, so no reconciler pass gives the refund back first; whole seconds, stored exactly by either database.
+        var attemptedAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         await _factory.WithDbAsync(async db =>
         {
             await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set
@@ -57,7 +59,7 @@ public sealed class PayoutClaimMigrationTests : IDisposable
     private static SessionWithdrawal Withdrawal(string sessionId, string hash, SessionWithdrawalState state) => new()
     {
         Id = Guid.NewGuid(), SessionId = Guid.Parse(sessionId), AmountSats = 1000, PaymentHash = hash, State = state,
-        CreatedAt = new DateTimeOffset(2026, 11, 29, 8, 30, 0, TimeSpan.Zero),
+        CreatedAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
     };
 
     public void Dispose() => _factory.Dispose();
