@@ -42,12 +42,21 @@ public sealed class BatchQueue<T>(int maxBatch, Func<List<T>, Task> handleAsync)
 
         lock (_startLock)
         {
-            if (_loop is null)
-            {
-                // The loop outlives the caller that starts it, so it must not carry that caller's trace or log scopes.
-                using var noFlow = ExecutionContext.IsFlowSuppressed() ? default : ExecutionContext.SuppressFlow();
-                _loop = Task.Run(HandleBatchesAsync);
-            }
+            _loop ??= RunWithoutCallersContext(HandleBatchesAsync);
+        }
+    }
+
+    /// <summary>The loop outlives the caller that starts it, so it must not carry that caller's trace or log scopes.</summary>
+    private static Task RunWithoutCallersContext(Func<Task> loop)
+    {
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            return Task.Run(loop);
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(loop);
         }
     }
 
