@@ -183,7 +183,10 @@ public sealed partial class RefundClaims(
     /// <summary>One attempt at paying a refund: the invoice's hash and when the attempt started (as stored).</summary>
     private sealed record RefundPayout(string Hash, DateTimeOffset? AttemptedAt)
     {
-        /// <summary>PostgreSQL keeps microseconds: an attempt is compared with the time as it was stored.</summary>
+        /// <summary>
+        /// PostgreSQL keeps microseconds, so an attempt is compared with the time as it was stored (on SQLite the value
+        /// converter rounds the stored value and the compared one alike).
+        /// </summary>
         public static DateTimeOffset Stored(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
     }
 
