@@ -26,8 +26,8 @@ afterEach(async () => {
   assert.deepEqual(problems, [], 'the page logged errors');
 });
 
-async function open(viewport = DESKTOP) {
-  current = await openPage(browser, server.baseUrl, viewport);
+async function open(viewport = DESKTOP, beforeLoad = undefined) {
+  current = await openPage(browser, server.baseUrl, viewport, beforeLoad);
   return current.page;
 }
 
@@ -73,6 +73,19 @@ test('the paid flow, by clicking, on a phone-width screen', async () => {
   assert.ok(streams.length >= 1, 'the page followed the job over Server-Sent Events');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `nothing is wider than the phone screen (overflow ${overflow}px)`);
+});
+
+test('asking before the page has read its config waits for it instead of reloading the page', async () => {
+  // The page's script reads /api/client-config before wiring up its forms; a slow answer (a cold server, a slow
+  // link) must not let a click submit the form as a plain GET, which would reload the page and lose the request.
+  const page = await open(DESKTOP, (p) => p.route('**/api/client-config', async (route) => {
+    await new Promise((done) => setTimeout(done, 2000));
+    await route.continue();
+  }));
+
+  await ask(page, 'What is a satoshi?');
+
+  assert.equal(new URL(page.url()).search, '');
 });
 
 test('a harmful request is rejected after the eval payment, with a reason and no work invoice', async () => {

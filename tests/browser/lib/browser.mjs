@@ -27,10 +27,12 @@ export async function launchBrowser() {
 
 /**
  * A fresh page whose console errors and uncaught exceptions are collected: `problems()` must stay empty.
+ * `beforeLoad(page)` runs before the page is loaded (to route its requests, say).
  */
-export async function openPage(browser, baseUrl, viewport = DESKTOP) {
+export async function openPage(browser, baseUrl, viewport = DESKTOP, beforeLoad = async () => {}) {
   const context = await browser.newContext({ viewport, baseURL: baseUrl });
   const page = await context.newPage();
+  await beforeLoad(page);
   const problems = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);

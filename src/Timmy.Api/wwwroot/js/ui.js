@@ -42,7 +42,7 @@ export async function busy(form, action) {
 
 /**
  * Handles a form's submit: clears `errorElement`, runs `action` with the buttons disabled, and shows the
- * message of anything it throws in `errorElement`.
+ * message of anything it throws in `errorElement`. Enables the form's buttons once the handler is in place.
  */
 export function onSubmit(form, errorElement, action) {
   form.addEventListener('submit', async (event) => {
@@ -56,6 +56,8 @@ export function onSubmit(form, errorElement, action) {
       }
     });
   });
+  // Buttons the page starts disabled (so an early click cannot submit the form natively) work from now on.
+  form.querySelectorAll('button').forEach((button) => { button.disabled = false; });
 }
 
 export const sats = (amount) => `${Number(amount).toLocaleString('en')} sats`;
