@@ -99,7 +99,7 @@ public sealed partial class JobProcessor(
             await transitions.TryMoveWithInvoiceAsync(
                 job.JobId, JobState.Evaluating, JobState.AwaitingWorkPayment, workInvoice, set => set.SetEvalUsage(usage).SetQuote(quote), cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && !(mayRetry && ex is AgentException { IsTransient: true }))
+        catch (Exception ex) when (FailsTheJob(ex, mayRetry))
         {
             await FailAsync(job.JobId, JobState.Evaluating, workPaidSats: 0, ex, cancellationToken);
         }
@@ -117,7 +117,7 @@ public sealed partial class JobProcessor(
                 .SetWorkUsage(usage)
                 .SetSettlement(settlement), cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && !(mayRetry && ex is AgentException { IsTransient: true }))
+        catch (Exception ex) when (FailsTheJob(ex, mayRetry))
         {
             await FailAsync(job.JobId, JobState.Executing, job.WorkPaidSats, ex, cancellationToken);
         }
@@ -142,6 +142,10 @@ public sealed partial class JobProcessor(
             }
         }, cancellationToken);
     }
+
+    /// <summary>Any failure of the work fails the job, except a cancellation and a transient model failure that may be retried.</summary>
+    private static bool FailsTheJob(Exception ex, bool mayRetry) =>
+        ex is not OperationCanceledException && !(mayRetry && ex is AgentException { IsTransient: true });
 
     /// <summary>What working on a leased job needs: its request, and in executing what was paid and quoted.</summary>
     private sealed record Assignment(Guid JobId, JobState State, string Request, long WorkPaidSats, WorkQuote? Quote)

@@ -67,9 +67,13 @@ public sealed partial class RefundClaims(
         }
 
         var payout = new RefundPayout(invoiceHash, RefundPayout.Stored(clock.GetUtcNow()));
-        switch (await TryStartPayoutAsync(jobId, payout, cancellationToken))
+        var started = await PayoutClaims.StartAsync(db, payout.Hash, PayoutPurpose.Refund, jobId, payout.AttemptedAt!.Value,
+            () => TryMoveRefundAsync(jobId, RefundState.Pending, RefundState.Paying, payout, cancellationToken), cancellationToken);
+        // Again after the commit: a poll between the move's own Forget and the commit may have cached the pending refund.
+        finished.Forget(jobId);
+        switch (started)
         {
-            case PayoutStart.RefundMoved:
+            case PayoutStart.Lost:
                 return new(RefundClaimStatus.NotRefundable, "A refund for this job is already being paid or has been paid");
             case PayoutStart.InvoiceInUse:
                 return new(RefundClaimStatus.NotRefundable, PayoutClaims.InvoiceInUse);
@@ -145,41 +149,6 @@ public sealed partial class RefundClaims(
         _ => null,
     };
 
-    private enum PayoutStart
-    {
-        Started,
-        RefundMoved,
-        InvoiceInUse,
-    }
-
-    /// <summary>Moves the refund to paying and takes the invoice's <see cref="PayoutClaim"/>, together or not at all.</summary>
-    private async Task<PayoutStart> TryStartPayoutAsync(Guid jobId, RefundPayout payout, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (!await TryMoveRefundAsync(jobId, RefundState.Pending, RefundState.Paying, payout, cancellationToken))
-            {
-                return PayoutStart.RefundMoved;
-            }
-
-            PayoutClaims.Take(db, payout.Hash, PayoutPurpose.Refund, jobId, payout.AttemptedAt!.Value);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return PayoutStart.Started;
-        }
-        catch (DbUpdateException ex) when (ex.IsUniqueViolationOn("payout_claims"))
-        {
-            // Rolled back: the refund is still pending, and another payout holds the invoice.
-            return PayoutStart.InvoiceInUse;
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-            finished.Forget(jobId);
-        }
-    }
-
     /// <summary>One attempt at paying a refund: the invoice's hash and when the attempt started (as stored).</summary>
     private sealed record RefundPayout(string Hash, DateTimeOffset? AttemptedAt)
     {
@@ -198,7 +167,7 @@ public sealed partial class RefundClaims(
     /// </summary>
     private async Task<bool> TryMoveRefundAsync(Guid jobId, RefundState from, RefundState to, RefundPayout payout, CancellationToken cancellationToken)
     {
-        // Part of the caller's transaction when it has one (starting a payout), else its own.
+        // Part of the caller's transaction when it has one (starting a payout, in PayoutClaims.StartAsync), else its own.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var now = clock.GetUtcNow();
         var job = db.Jobs.Where(j => j.Id == jobId && j.RefundState == from);

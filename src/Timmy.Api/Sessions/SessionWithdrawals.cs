@@ -63,11 +63,13 @@ public sealed partial class SessionWithdrawals(
         {
             Id = Guid.NewGuid(), SessionId = session.Id, AmountSats = amount, PaymentHash = hash, State = SessionWithdrawalState.Paying, CreatedAt = now,
         };
-        switch (await DebitAsync(withdrawal, cancellationToken))
+        var started = await PayoutClaims.StartAsync(db, hash, PayoutPurpose.Withdrawal, withdrawal.Id, now,
+            () => DebitAsync(withdrawal, cancellationToken), cancellationToken);
+        switch (started)
         {
-            case Debit.BalanceMoved:
+            case PayoutStart.Lost:
                 return new(WithdrawalStatus.BalanceMoved, "The balance changed while withdrawing (a request or another withdrawal); look at the session and try again");
-            case Debit.InvoiceInUse:
+            case PayoutStart.InvoiceInUse:
                 return new(WithdrawalStatus.InvoiceUsed, PayoutClaims.InvoiceInUse);
         }
 
@@ -117,54 +119,30 @@ public sealed partial class SessionWithdrawals(
         _ => null,
     };
 
-    private enum Debit
-    {
-        Done,
-        BalanceMoved,
-        InvoiceInUse,
-    }
-
     /// <summary>
-    /// Takes the whole balance as it was seen, with its ledger entry, the withdrawal's record and the invoice's
-    /// <see cref="PayoutClaim"/>, together or not at all.
+    /// Takes the whole balance as it was seen, adding the withdrawal's record and its ledger entry to be saved with it;
+    /// false when the balance had moved. Runs inside <see cref="PayoutClaims.StartAsync"/>'s transaction.
     /// </summary>
-    private async Task<Debit> DebitAsync(SessionWithdrawal withdrawal, CancellationToken cancellationToken)
+    private async Task<bool> DebitAsync(SessionWithdrawal withdrawal, CancellationToken cancellationToken)
     {
-        try
+        var debited = await db.Sessions
+            .Where(s => s.Id == withdrawal.SessionId && s.BalanceSats == withdrawal.AmountSats && s.ReservedSats == 0
+                && s.State != SessionState.AwaitingPayment)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(s => s.BalanceSats, 0L)
+                // With nothing left, an active session pauses until a top-up, as one that ran low does.
+                .SetProperty(s => s.State, s => s.State == SessionState.Active ? SessionState.Paused : s.State), cancellationToken) == 1;
+        if (debited)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var debited = await db.Sessions
-                .Where(s => s.Id == withdrawal.SessionId && s.BalanceSats == withdrawal.AmountSats && s.ReservedSats == 0
-                    && s.State != SessionState.AwaitingPayment)
-                .ExecuteUpdateAsync(set => set
-                    .SetProperty(s => s.BalanceSats, 0L)
-                    // With nothing left, an active session pauses until a top-up, as one that ran low does.
-                    .SetProperty(s => s.State, s => s.State == SessionState.Active ? SessionState.Paused : s.State), cancellationToken) == 1;
-            if (!debited)
-            {
-                return Debit.BalanceMoved;
-            }
-
             db.SessionWithdrawals.Add(withdrawal);
             db.SessionLedger.Add(new SessionLedgerEntry
             {
                 SessionId = withdrawal.SessionId, Kind = LedgerEntryKind.Withdrawal, AmountSats = -withdrawal.AmountSats,
                 WithdrawalId = withdrawal.Id, CreatedAt = withdrawal.CreatedAt,
             });
-            PayoutClaims.Take(db, withdrawal.PaymentHash, PayoutPurpose.Withdrawal, withdrawal.Id, withdrawal.CreatedAt);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return Debit.Done;
         }
-        catch (DbUpdateException ex) when (ex.IsUniqueViolationOn("payout_claims"))
-        {
-            // Rolled back: the balance is untouched, and another payout holds the invoice.
-            return Debit.InvoiceInUse;
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+
+        return debited;
     }
 
     private Task<int> MarkPaidAsync(SessionWithdrawal withdrawal, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ internal sealed class PayoutClaimConfiguration : IEntityTypeConfiguration<Payout
 {
     public void Configure(EntityTypeBuilder<PayoutClaim> claim)
     {
-        claim.ToTable("payout_claims");
+        claim.ToTable(PayoutClaims.Table);
         claim.HasKey(c => c.PaymentHash);
         claim.Property(c => c.PaymentHash).HasMaxLength(64);
         claim.Property(c => c.Purpose).HasConversion<string>().HasMaxLength(32);
