@@ -45,7 +45,7 @@ public sealed partial class JobChangePoller(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
             var updates = await db.Jobs.AsNoTracking()
-                .Where(j => page.Contains(j.Id))
+                .Where(j => EF.Parameter(page).Contains(j.Id)) // One parameter, not 500: see JobReads.
                 .Select(j => new { j.Id, j.UpdatedAt })
                 .ToListAsync(cancellationToken);
             updates.ForEach(update => changes.PublishIfUnseen(update.Id, update.UpdatedAt));

@@ -14,6 +14,9 @@ public sealed record JobLease(Guid JobId, int Attempt, string Owner);
 /// </summary>
 public sealed class JobLeases(TimmyDbContext db, TimeProvider clock)
 {
+    /// <summary>Timestamps are stored through this converter on SQLite; compiled once, not per claim.</summary>
+    private static readonly Func<DateTimeOffset, long> ToSqliteStored = new DateTimeOffsetToBinaryConverter().ConvertToProviderExpression.Compile();
+
     private static readonly string[] LeasableStates = [JobState.Evaluating.ToWireName(), JobState.Executing.ToWireName()];
 
     public async Task<IReadOnlyList<JobLease>> ClaimAsync(string owner, int max, TimeSpan duration, CancellationToken cancellationToken)
@@ -49,9 +52,7 @@ public sealed class JobLeases(TimmyDbContext db, TimeProvider clock)
     private async Task<IReadOnlyList<JobLease>> ClaimInOneStatementAsync(
         string owner, int max, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken)
     {
-        // Timestamps are stored through DateTimeOffsetToBinaryConverter on SQLite; compare in that form.
-        var toStored = new DateTimeOffsetToBinaryConverter().ConvertToProviderExpression.Compile();
-        long nowStored = toStored(now), expiresStored = toStored(expires);
+        long nowStored = ToSqliteStored(now), expiresStored = ToSqliteStored(expires);
         string evaluating = LeasableStates[0], executing = LeasableStates[1];
         var rows = await db.Database.SqlQuery<LeaseRow>($"""
             UPDATE jobs SET "LeaseOwner" = {owner}, "LeaseExpiresAt" = {expiresStored}, "Attempts" = "Attempts" + 1

@@ -38,9 +38,12 @@ public sealed class JobReads(IServiceScopeFactory scopes) : IAsyncDisposable
             var ids = batch.Select(look => look.JobId).Distinct().ToList();
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
+            // EF.Parameter: all the ids in one parameter (a JSON array on SQLite, an array on PostgreSQL), not one
+            // each. SQLite finds a named parameter by scanning the statement's list, so binding hundreds cost time
+            // quadratic in their number (3% of CPU with 10,000 streams open).
             var found = ids.Count == 1
                 ? await db.Jobs.AsNoTracking().Include(j => j.Invoices).Where(j => j.Id == ids[0]).ToListAsync(CancellationToken.None)
-                : await db.Jobs.AsNoTracking().Include(j => j.Invoices).Where(j => ids.Contains(j.Id)).ToListAsync(CancellationToken.None);
+                : await db.Jobs.AsNoTracking().Include(j => j.Invoices).Where(j => EF.Parameter(ids).Contains(j.Id)).ToListAsync(CancellationToken.None);
             var byId = found.ToDictionary(job => job.Id);
             batch.ForEach(look => look.Result.TrySetResult(byId.GetValueOrDefault(look.JobId)));
         }

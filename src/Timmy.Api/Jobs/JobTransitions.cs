@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Query;
 using Timmy.Api.Data;
 using Timmy.Api.Observability;
 using Timmy.Api.Payments;
@@ -16,7 +14,7 @@ namespace Timmy.Api.Jobs;
 public sealed class JobTransitions(GroupCommit commits, JobChanges changes, TimeProvider clock, TimmyMetrics metrics)
 {
     public async Task<bool> TryMoveAsync(
-        Guid jobId, JobState from, JobState to, Action<UpdateSettersBuilder<Job>>? alsoSet, CancellationToken cancellationToken)
+        Guid jobId, JobState from, JobState to, Action<ConditionalUpdate<Job>>? alsoSet, CancellationToken cancellationToken)
     {
         JobStateMachine.EnsureLegal(from, to);
         var won = await commits.RunAsync(db => MoveAsync(db, jobId, from, to, alsoSet), cancellationToken);
@@ -25,7 +23,7 @@ public sealed class JobTransitions(GroupCommit commits, JobChanges changes, Time
 
     /// <summary>Makes the move and, only if it was won, adds <paramref name="invoice"/> (the work invoice of a quote), together.</summary>
     public async Task<bool> TryMoveWithInvoiceAsync(
-        Guid jobId, JobState from, JobState to, Invoice invoice, Action<UpdateSettersBuilder<Job>>? alsoSet, CancellationToken cancellationToken)
+        Guid jobId, JobState from, JobState to, Invoice invoice, Action<ConditionalUpdate<Job>>? alsoSet, CancellationToken cancellationToken)
     {
         JobStateMachine.EnsureLegal(from, to);
         var won = await commits.RunAsync(async db =>
@@ -35,8 +33,7 @@ public sealed class JobTransitions(GroupCommit commits, JobChanges changes, Time
                 return false;
             }
 
-            db.Invoices.Add(invoice);
-            await db.SaveChangesAsync(CancellationToken.None);
+            await RowInsert.ExecuteAsync(db, invoice, CancellationToken.None);
             return true;
         }, cancellationToken);
         if (won)
@@ -54,9 +51,11 @@ public sealed class JobTransitions(GroupCommit commits, JobChanges changes, Time
         JobStateMachine.EnsureLegal(from, to);
         var (recorded, won) = await commits.RunAsync(async db =>
         {
-            var recorded = await db.Invoices
-                .Where(i => i.Id == invoice.Id && i.PaidAt == null)
-                .ExecuteUpdateAsync(set => set.SetProperty(i => i.PaidAt, paidAt), CancellationToken.None) == 1;
+                var recorded = await new ConditionalUpdate<Invoice>()
+                .SetProperty(i => i.PaidAt, paidAt)
+                .Where(i => i.Id, invoice.Id)
+                .Where(i => i.PaidAt, null)
+                .ExecuteAsync(db, CancellationToken.None) == 1;
             return (recorded, await MoveAsync(db, jobId, from, to, null));
         }, cancellationToken);
         if (recorded)
@@ -67,26 +66,25 @@ public sealed class JobTransitions(GroupCommit commits, JobChanges changes, Time
         return Announce(jobId, to, won);
     }
 
-    private async Task<bool> MoveAsync(TimmyDbContext db, Guid jobId, JobState from, JobState to, Action<UpdateSettersBuilder<Job>>? alsoSet)
+    private async Task<bool> MoveAsync(TimmyDbContext db, Guid jobId, JobState from, JobState to, Action<ConditionalUpdate<Job>>? alsoSet)
     {
         var now = clock.GetUtcNow();
-        var rows = await db.Jobs
-            .Where(j => j.Id == jobId && j.State == from)
-            .ExecuteUpdateAsync(set =>
-            {
-                set.SetProperty(j => j.State, to);
-                set.SetProperty(j => j.UpdatedAt, now);
-                // A lease belongs to one state; the next state starts unleased, with fresh attempts.
-                set.SetProperty(j => j.LeaseOwner, (string?)null);
-                set.SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null);
-                set.SetProperty(j => j.Attempts, 0);
-                if (to == JobState.Complete)
-                {
-                    set.SetProperty(j => j.CompletedAt, now);
-                }
+        var move = new ConditionalUpdate<Job>()
+            .SetProperty(j => j.State, to)
+            .SetProperty(j => j.UpdatedAt, now)
+            // A lease belongs to one state; the next state starts unleased, with fresh attempts.
+            .SetProperty(j => j.LeaseOwner, null)
+            .SetProperty(j => j.LeaseExpiresAt, null)
+            .SetProperty(j => j.Attempts, 0)
+            .Where(j => j.Id, jobId)
+            .Where(j => j.State, from);
+        if (to == JobState.Complete)
+        {
+            move.SetProperty(j => j.CompletedAt, now);
+        }
 
-                alsoSet?.Invoke(set);
-            }, CancellationToken.None);
+        alsoSet?.Invoke(move);
+        var rows = await move.ExecuteAsync(db, CancellationToken.None);
         return rows == 1;
     }
 

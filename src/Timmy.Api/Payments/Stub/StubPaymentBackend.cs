@@ -9,6 +9,11 @@ namespace Timmy.Api.Payments.Stub;
 /// </summary>
 public sealed class StubPaymentBackend(TimmyDbContext db, GroupCommit commits, StubSettlements settlements, TimeProvider clock) : IPaymentBackend
 {
+    /// <summary>Compiled once: every job's payment check asks this, thousands of times a second under load.</summary>
+    private static readonly Func<TimmyDbContext, string, CancellationToken, Task<StubInvoice?>> FindInvoiceAsync =
+        EF.CompileAsyncQuery((TimmyDbContext book, string hash, CancellationToken _) =>
+            book.StubInvoices.AsNoTracking().FirstOrDefault(i => i.PaymentHash == hash));
+
     public string Name => "stub";
 
     public bool IsSimulated => true;
@@ -28,14 +33,17 @@ public sealed class StubPaymentBackend(TimmyDbContext db, GroupCommit commits, S
             CreatedAt = now,
             ExpiresAt = now + request.Expiry,
         };
-        await commits.InsertAsync([invoice], cancellationToken);
+        await commits.RunAsync(async book =>
+        {
+            await RowInsert.ExecuteAsync(book, invoice, CancellationToken.None);
+            return invoice;
+        }, cancellationToken);
         return new CreatedInvoice(invoice.PaymentHash, invoice.PaymentRequest, invoice.ExpiresAt);
     }
 
     public async Task<InvoiceStatus?> GetInvoiceStatusAsync(string paymentHash, CancellationToken cancellationToken)
     {
-        var invoice = await db.StubInvoices.AsNoTracking()
-            .FirstOrDefaultAsync(i => i.PaymentHash == paymentHash, cancellationToken);
+        var invoice = await FindInvoiceAsync(db, paymentHash, cancellationToken);
         if (invoice is null)
         {
             return null;
@@ -55,9 +63,11 @@ public sealed class StubPaymentBackend(TimmyDbContext db, GroupCommit commits, S
     public async Task<bool> SimulatePaymentAsync(string paymentHash, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var settled = await commits.RunAsync(book => book.StubInvoices
-            .Where(i => i.PaymentHash == paymentHash && i.SettledAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(i => i.SettledAt, now), CancellationToken.None), cancellationToken);
+        var settled = await commits.RunAsync(book => new ConditionalUpdate<StubInvoice>()
+            .SetProperty(i => i.SettledAt, now)
+            .Where(i => i.PaymentHash, paymentHash)
+            .Where(i => i.SettledAt, null)
+            .ExecuteAsync(book, CancellationToken.None), cancellationToken);
         if (settled > 0)
         {
             settlements.Announce(paymentHash);

@@ -42,7 +42,7 @@ internal static class PendingInvoices
     public static async Task<List<PaymentOwner>> OwnersOfAsync(TimmyDbContext db, IReadOnlyCollection<string> paymentHashes, CancellationToken cancellationToken)
     {
         var owners = await db.Invoices.AsNoTracking()
-            .Where(i => paymentHashes.Contains(i.PaymentHash))
+            .Where(i => EF.Parameter(paymentHashes).Contains(i.PaymentHash)) // One parameter, not one per hash: see JobReads.
             .Select(i => new { i.JobId, i.SessionId })
             .ToListAsync(cancellationToken);
         return owners.Select(o => Owner(o.JobId, o.SessionId)).OfType<PaymentOwner>().ToList();

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Timmy.Api.Data;
+
+/// <summary>
+/// An entity's table as EF maps it: the delimited table and column names and each column's type mapping (value
+/// converters included), looked up once per model (SQLite and PostgreSQL each have their own). For the few hot
+/// statements that are written as SQL instead of being translated from LINQ on every call.
+/// </summary>
+internal sealed class MappedTable
+{
+    private static readonly ConcurrentDictionary<IEntityType, MappedTable> Tables = new();
+
+    private readonly IEntityType _entity;
+    private readonly ISqlGenerationHelper _sql;
+    private readonly ConcurrentDictionary<string, MappedColumn> _columns = new();
+
+    private MappedTable(IEntityType entity, ISqlGenerationHelper sql)
+    {
+        _entity = entity;
+        _sql = sql;
+        Name = sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
+        All = entity.GetProperties().Select(property => Column(property.Name)).ToArray();
+    }
+
+    public string Name { get; }
+
+    /// <summary>Every mapped column, in the model's order.</summary>
+    public IReadOnlyList<MappedColumn> All { get; }
+
+    public static MappedTable Of<TEntity>(DbContext db)
+    {
+        var entity = db.Model.FindEntityType(typeof(TEntity))
+            ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model");
+        return Tables.GetOrAdd(entity, static (entity, sql) => new MappedTable(entity, sql), db.GetService<ISqlGenerationHelper>());
+    }
+
+    public MappedColumn Column(string property) => _columns.GetOrAdd(property, name =>
+    {
+        var mapped = _entity.FindProperty(name) ?? throw new InvalidOperationException($"{_entity.DisplayName()}.{name} is not a mapped property");
+        return new MappedColumn(_sql.DelimitIdentifier(mapped.GetColumnName()), mapped);
+    });
+
+    public string Placeholder(string parameter) => _sql.GenerateParameterNamePlaceholder(parameter);
+}
+
+internal sealed record MappedColumn(string Name, IProperty Property)
+{
+    public RelationalTypeMapping Mapping { get; } = Property.GetRelationalTypeMapping();
+
+    public object? ValueOf(object entity) => Property.GetGetter().GetClrValueUsingContainingEntity(entity);
+}

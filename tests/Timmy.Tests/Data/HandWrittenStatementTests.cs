@@ -1,0 +1,153 @@
+using Microsoft.EntityFrameworkCore;
+using Timmy.Api.Data;
+using Timmy.Api.Jobs;
+using Timmy.Api.Payments;
+using Timmy.Api.Payments.Stub;
+using Timmy.Tests.Infrastructure;
+
+namespace Timmy.Tests.Data;
+
+/// <summary>
+/// The hot statements written as SQL (<see cref="ConditionalUpdate{TEntity}"/>, <see cref="RowInsert"/>) store every
+/// value exactly as EF would, on SQLite and on PostgreSQL: EF reads back what they wrote.
+/// </summary>
+public sealed class HandWrittenStatementTests : IDisposable
+{
+    // A precision both keep: PostgreSQL keeps microseconds, SQLite's binary timestamp converter 100 µs.
+    private static readonly DateTimeOffset Moment = new(2026, 12, 1, 21, 30, 15, 123, 400, TimeSpan.Zero);
+
+    private readonly TimmyFactory _factory = new();
+
+    [Fact]
+    public async Task A_conditional_update_stores_each_value_as_EF_reads_it()
+    {
+        var jobId = await NewJobAsync();
+
+        var rows = await _factory.WithDbAsync(db => new ConditionalUpdate<Job>()
+            .SetProperty(j => j.State, JobState.Complete)
+            .SetProperty(j => j.UpdatedAt, Moment)
+            .SetProperty(j => j.CompletedAt, Moment.AddSeconds(1))
+            .SetProperty(j => j.EstimatedCostUsd, 0.000123456789m)
+            .SetProperty(j => j.RefundAmountSats, 42L)
+            .SetProperty(j => j.RefundState, RefundState.Pending)
+            .SetProperty(j => j.Result, "it's \"quoted\"; DROP TABLE jobs; -- ünïcode ✓")
+            .Where(j => j.Id, jobId)
+            .Where(j => j.State, JobState.AwaitingEvalPayment)
+            .ExecuteAsync(db, CancellationToken.None));
+
+        Assert.Equal(1, rows);
+        var job = await LoadAsync(jobId);
+        Assert.Equal(JobState.Complete, job.State);
+        Assert.Equal(Moment, job.UpdatedAt);
+        Assert.Equal(Moment.AddSeconds(1), job.CompletedAt);
+        Assert.Equal(0.000123456789m, job.EstimatedCostUsd);
+        Assert.Equal(42L, job.RefundAmountSats);
+        Assert.Equal(RefundState.Pending, job.RefundState);
+        Assert.Equal("it's \"quoted\"; DROP TABLE jobs; -- ünïcode ✓", job.Result);
+    }
+
+    [Fact]
+    public async Task A_conditional_update_changes_nothing_when_its_condition_does_not_hold()
+    {
+        var jobId = await NewJobAsync();
+
+        var wrongState = await _factory.WithDbAsync(db => new ConditionalUpdate<Job>()
+            .SetProperty(j => j.Result, "never")
+            .Where(j => j.Id, jobId)
+            .Where(j => j.State, JobState.Executing)
+            .ExecuteAsync(db, CancellationToken.None));
+        var stillUnset = await _factory.WithDbAsync(db => new ConditionalUpdate<Job>()
+            .SetProperty(j => j.CompletedAt, Moment)
+            .Where(j => j.Id, jobId)
+            .Where(j => j.CompletedAt, null)
+            .ExecuteAsync(db, CancellationToken.None));
+        var alreadySet = await _factory.WithDbAsync(db => new ConditionalUpdate<Job>()
+            .SetProperty(j => j.CompletedAt, Moment.AddDays(1))
+            .Where(j => j.Id, jobId)
+            .Where(j => j.CompletedAt, null)
+            .ExecuteAsync(db, CancellationToken.None));
+
+        Assert.Equal((0, 1, 0), (wrongState, stillUnset, alreadySet));
+        var job = await LoadAsync(jobId);
+        Assert.Null(job.Result);
+        Assert.Equal(Moment, job.CompletedAt);
+    }
+
+    [Fact]
+    public async Task A_hand_written_statement_is_part_of_the_transaction_it_runs_in()
+    {
+        var jobId = await NewJobAsync();
+
+        await _factory.WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await new ConditionalUpdate<Job>().SetProperty(j => j.Result, "rolled back").Where(j => j.Id, jobId).ExecuteAsync(db, CancellationToken.None);
+            await RowInsert.ExecuteAsync(db, NewStubInvoice("rolled back"), CancellationToken.None);
+            await transaction.RollbackAsync();
+            return 0;
+        });
+
+        Assert.Null((await LoadAsync(jobId)).Result);
+        Assert.Equal(0, await _factory.WithDbAsync(db => db.StubInvoices.CountAsync(i => i.Memo == "rolled back")));
+    }
+
+    [Fact]
+    public async Task A_row_insert_writes_every_column_as_EF_reads_it()
+    {
+        var jobId = await NewJobAsync();
+        var invoice = new Invoice
+        {
+            Id = Guid.NewGuid(),
+            JobId = jobId,
+            Kind = InvoiceKind.JobWork,
+            PaymentHash = new string('a', 64),
+            PaymentRequest = "lnbcrt210u1stub_aaaaaaaaaaaaaaaa",
+            AmountSats = 210,
+            CreatedAt = Moment,
+            PaidAt = Moment.AddMinutes(1),
+        };
+        var stub = NewStubInvoice("Timmy work fee");
+
+        await _factory.WithDbAsync(async db =>
+        {
+            await RowInsert.ExecuteAsync(db, invoice, CancellationToken.None);
+            await RowInsert.ExecuteAsync(db, stub, CancellationToken.None);
+            return 0;
+        });
+
+        var stored = await _factory.WithDbAsync(db => db.Invoices.AsNoTracking().SingleAsync(i => i.Id == invoice.Id));
+        Assert.Equivalent(invoice, stored, strict: true);
+        var storedStub = await _factory.WithDbAsync(db => db.StubInvoices.AsNoTracking().SingleAsync(i => i.PaymentHash == stub.PaymentHash));
+        Assert.Equivalent(stub, storedStub, strict: true);
+    }
+
+    [Fact]
+    public void Only_a_property_of_the_entity_can_be_named()
+    {
+        Assert.Throws<ArgumentException>(() => new ConditionalUpdate<Job>().SetProperty(j => j.Request.Length, 1));
+        Assert.Throws<ArgumentException>(() => new ConditionalUpdate<Job>().Where(j => j.Attempts + 1, 2));
+    }
+
+    public void Dispose() => _factory.Dispose();
+
+    private static StubInvoice NewStubInvoice(string memo)
+    {
+        var (preimage, hash) = PaymentHash.NewPreimage();
+        return new StubInvoice
+        {
+            PaymentHash = hash,
+            Preimage = preimage,
+            PaymentRequest = $"lnbcrt210u1stub_{hash[..16]}",
+            AmountSats = 210,
+            Memo = memo,
+            CreatedAt = Moment,
+            ExpiresAt = Moment.AddHours(1),
+            SettledAt = null,
+        };
+    }
+
+    private Task<Job> LoadAsync(Guid jobId) => _factory.WithDbAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId));
+
+    private async Task<Guid> NewJobAsync() =>
+        Guid.Parse((await _factory.CreateClient().CreateJobAsync("What is a satoshi?")).Str("jobId"));
+}
