@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Timmy.Api.Hosting;
 
 namespace Timmy.Api.Data;
@@ -11,10 +12,13 @@ namespace Timmy.Api.Data;
 /// holding its unit has committed. Units get the batch's DbContext and must not wait on anything but that database:
 /// not on the network, and not on another unit (which would wait for the batch that is waiting for it). Nor
 /// may a caller inside its own SQLite transaction wait on a unit: the batch needs the write gate it holds.
+/// On PostgreSQL, batches of several instances can lock the same rows in opposite orders; the unit the server picks
+/// as a deadlock's victim is rolled back alone and run again in a later batch, once the other side has committed.
 /// </summary>
 public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit> logger) : IAsyncDisposable
 {
     private const int MaxBatch = 256;
+    private const int MaxConflicts = 5;
     private const string UnitSavepoint = "timmy_unit";
 
     private BatchQueue<Unit>? _units;
@@ -46,6 +50,7 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
     {
         var done = new List<Unit>(batch.Count);
         var failed = new List<(Unit Unit, Exception Error)>();
+        var again = new List<Unit>();
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -66,7 +71,14 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
                 {
                     await transaction.RollbackToSavepointAsync(UnitSavepoint, CancellationToken.None);
                     await transaction.ReleaseSavepointAsync(UnitSavepoint, CancellationToken.None);
-                    failed.Add((unit, ex));
+                    if (IsConflict(ex) && ++unit.Conflicts < MaxConflicts)
+                    {
+                        again.Add(unit);
+                    }
+                    else
+                    {
+                        failed.Add((unit, ex));
+                    }
                 }
                 finally
                 {
@@ -89,13 +101,51 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
         // say) must find the winner's rows committed when its caller looks them up.
         done.ForEach(unit => unit.Complete());
         failed.ForEach(f => f.Unit.Fail(f.Error));
+        if (again.Count > 0)
+        {
+            LogConflictsRetried(again.Count);
+            again.ForEach(RunAgain);
+        }
+    }
+
+    /// <summary>A deadlock victim or a serialization failure: nothing of the unit happened, and it may simply run again.</summary>
+    private static bool IsConflict(Exception ex)
+    {
+        for (Exception? cause = ex; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void RunAgain(Unit unit)
+    {
+        try
+        {
+            Units.Add(unit);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            // Shutting down: the unit did not happen, and its caller is told so.
+            unit.Fail(ex);
+        }
     }
 
     [LoggerMessage(LogLevel.Warning, "A group commit of {Count} units failed; each caller gets the error")]
     private partial void LogBatchFailed(Exception ex, int count);
 
+    [LoggerMessage(LogLevel.Information, "{Count} units lost a lock conflict with another transaction; they run again in the next batch")]
+    private partial void LogConflictsRetried(int count);
+
     private abstract class Unit
     {
+        /// <summary>How many times the unit was rolled back by a lock conflict.</summary>
+        public int Conflicts { get; set; }
+
         public abstract Task RunAsync(TimmyDbContext db);
 
         public abstract void Complete();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Timmy.Api.Data;
 using Timmy.Api.Jobs;
+using Timmy.Tests.Fakes;
 using Timmy.Tests.Infrastructure;
 
 namespace Timmy.Tests.Data;
@@ -54,7 +55,49 @@ public sealed class GroupCommitTests : IDisposable
         Assert.Single(outcomes, won => won);
     }
 
+    [SkippableFact]
+    public async Task A_deadlock_between_two_instances_batches_is_resolved_by_running_its_victim_again()
+    {
+        Skip.IfNot(TestDatabase.IsPostgres, "Only PostgreSQL is shared by instances; SQLite has one writer at a time");
+        using var other = new TimmyFactory { DatabaseName = _factory.DatabaseName, KeepDatabase = true };
+        var (first, second) = (await NewJobAsync(), await NewJobAsync());
+        var (mine, theirs) = (_factory.Services.GetRequiredService<GroupCommit>(), other.Services.GetRequiredService<GroupCommit>());
+        TaskCompletionSource myLock = new(TaskCreationOptions.RunContinuationsAsynchronously), theirLock = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Each instance's batch locks one job, waits until the other has locked the other job, then wants it too:
+        // a deadlock, and the server aborts one of the two waiting units.
+        var (myHold, myUnits) = QueueHeldBatch(mine, [
+            db => LockThenWaitAsync(db, first, "mine first", myLock, theirLock.Task),
+            db => Rename(db, second, "mine second")]);
+        var (theirHold, theirUnits) = QueueHeldBatch(theirs, [
+            db => LockThenWaitAsync(db, second, "theirs first", theirLock, myLock.Task),
+            db => Rename(db, first, "theirs second")]);
+        myHold.SetResult();
+        theirHold.SetResult();
+
+        // Every unit happens, the victim after the other side committed: each job ends with its second writer's name.
+        Assert.All(await Task.WhenAll(myUnits.Concat(theirUnits)).WaitAsync(Bound), rows => Assert.Equal(1, rows));
+        var requests = await _factory.WithDbAsync(db => db.Jobs.ToDictionaryAsync(j => j.Id, j => j.Request));
+        Assert.Equal(("theirs second", "mine second"), (requests[first], requests[second]));
+    }
+
     public void Dispose() => _factory.Dispose();
+
+    /// <summary>Queues <paramref name="units"/> behind a held unit, so that they run as one batch once it is let go.</summary>
+    private static (TaskCompletionSource Hold, List<Task<int>> Units) QueueHeldBatch(GroupCommit commits, Func<TimmyDbContext, Task<int>>[] units)
+    {
+        var hold = new TaskCompletionSource();
+        _ = commits.RunAsync(async _ => { await hold.Task; return 0; }, CancellationToken.None);
+        return (hold, units.Select(unit => commits.RunAsync(unit, CancellationToken.None)).ToList());
+    }
+
+    private static async Task<int> LockThenWaitAsync(TimmyDbContext db, Guid jobId, string request, TaskCompletionSource locked, Task otherLocked)
+    {
+        var rows = await Rename(db, jobId, request);
+        locked.TrySetResult();
+        await otherLocked.WaitAsync(Bound);
+        return rows;
+    }
 
     private static Task<int> Rename(TimmyDbContext db, Guid jobId, string request) =>
         db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set.SetProperty(j => j.Request, request));
