@@ -19,7 +19,7 @@ namespace Timmy.Api.Data;
 public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit> logger) : IAsyncDisposable
 {
     private const int MaxBatch = 256;
-    private const int MaxConflicts = 5;
+    private const int MaxConflictReruns = 5;
     private const string UnitSavepoint = "timmy_unit";
 
     private BatchQueue<Unit>? _units;
@@ -76,6 +76,12 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
                     db.ChangeTracker.Clear();
                 }
             }
+            catch (Exception ex) when (batch.Count == 1 && !IsConflict(ex))
+            {
+                // Rolled back as the transaction is disposed. A lone unit has no others to save: it fails at once.
+                batch[0].Fail(ex);
+                return true;
+            }
             catch (Exception)
             {
                 // Rolled back as the transaction is disposed; the units run again, each in its own savepoint.
@@ -120,7 +126,7 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
                 {
                     await transaction.RollbackToSavepointAsync(UnitSavepoint, CancellationToken.None);
                     await transaction.ReleaseSavepointAsync(UnitSavepoint, CancellationToken.None);
-                    if (IsConflict(ex) && ++unit.Conflicts < MaxConflicts)
+                    if (IsConflict(ex) && unit.Conflicts++ < MaxConflictReruns)
                     {
                         again.Add(unit);
                     }

@@ -36,16 +36,20 @@ internal sealed class MappedTable
     {
         var entity = db.Model.FindEntityType(typeof(TEntity))
             ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model");
-        return Tables.GetOrAdd(entity, static (entity, sql) => new MappedTable(entity, sql), db.GetService<ISqlGenerationHelper>());
+        return Tables.TryGetValue(entity, out var table)
+            ? table
+            : Tables.GetOrAdd(entity, new MappedTable(entity, db.GetService<ISqlGenerationHelper>()));
     }
 
-    public MappedColumn Column(string property) => _columns.GetOrAdd(property, name =>
-    {
-        var mapped = _entity.FindProperty(name) ?? throw new InvalidOperationException($"{_entity.DisplayName()}.{name} is not a mapped property");
-        return new MappedColumn(_sql.DelimitIdentifier(mapped.GetColumnName()), mapped);
-    });
+    public MappedColumn Column(string property) => _columns.GetOrAdd(property, static (name, table) => table.Map(name), this);
 
     public string Placeholder(string parameter) => _sql.GenerateParameterNamePlaceholder(parameter);
+
+    private MappedColumn Map(string property)
+    {
+        var mapped = _entity.FindProperty(property) ?? throw new InvalidOperationException($"{_entity.DisplayName()}.{property} is not a mapped property");
+        return new MappedColumn(_sql.DelimitIdentifier(mapped.GetColumnName()), mapped);
+    }
 }
 
 internal sealed record MappedColumn(string Name, IProperty Property)
@@ -53,4 +57,7 @@ internal sealed record MappedColumn(string Name, IProperty Property)
     public RelationalTypeMapping Mapping { get; } = Property.GetRelationalTypeMapping();
 
     public object? ValueOf(object entity) => Property.GetGetter().GetClrValueUsingContainingEntity(entity);
+
+    /// <summary>Whether EF would have generated this column's value had it been left unset, as it is.</summary>
+    public bool NeedsGenerating(object? value) => Property.ValueGenerated != ValueGenerated.Never && Equals(value, Property.Sentinel);
 }

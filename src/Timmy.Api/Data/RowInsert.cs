@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,8 +7,9 @@ namespace Timmy.Api.Data;
 /// <summary>
 /// Inserts one row, every mapped column, as a plain <c>INSERT</c> written from EF's model (<see cref="MappedTable"/>).
 /// For hot single-row inserts only: <c>SaveChanges</c> tracks, detects changes and batches for one row, and under load
-/// that cost more CPU than the insert itself. The entity must have no store-generated values and is not tracked;
-/// the statement runs through EF, in the context's transaction, past its interceptors.
+/// that cost more CPU than the insert itself. Every key and generated value must be set by the caller (an unset one
+/// is refused), and the entity is not tracked. The statement runs through EF, in the context's transaction, past its
+/// interceptors, and a failure is a <see cref="DbUpdateException"/> as from <c>SaveChanges</c>.
 /// </summary>
 internal static class RowInsert
 {
@@ -15,10 +17,26 @@ internal static class RowInsert
     {
         var table = MappedTable.Of<TEntity>(db);
         using var parameters = new SqlParameters(db, table, table.All.Count);
-        var values = table.All.Select(column => parameters.Add(column, column.ValueOf(row))).ToList();
+        var values = table.All.Select(column => parameters.Add(column, ValueOf(column, row))).ToList();
         var text = new StringBuilder("INSERT INTO ").Append(table.Name)
             .Append(" (").AppendJoin(", ", table.All.Select(column => column.Name))
             .Append(") VALUES (").AppendJoin(", ", values).Append(')');
-        await db.Database.ExecuteSqlRawAsync(text.ToString(), parameters.All, cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync(text.ToString(), parameters.All, cancellationToken);
+        }
+        catch (DbException ex)
+        {
+            // As SaveChanges would report it, so a caller's unique-key check (UniqueViolations) reads it the same way.
+            throw new DbUpdateException($"Inserting a row into {table.Name} failed: {ex.Message}", ex);
+        }
+    }
+
+    private static object? ValueOf(MappedColumn column, object row)
+    {
+        var value = column.ValueOf(row);
+        return column.NeedsGenerating(value)
+            ? throw new InvalidOperationException($"{column.Property.DeclaringType.DisplayName()}.{column.Property.Name} must be set before a RowInsert")
+            : value;
     }
 }

@@ -30,7 +30,7 @@ public sealed class JobLeases(TimmyDbContext db, TimeProvider clock)
     /// <summary>Hands back the leases of jobs still in flight, so another instance can take them up at once.</summary>
     public Task ReleaseAsync(string owner, IReadOnlyCollection<Guid> jobIds, CancellationToken cancellationToken) =>
         db.Jobs
-            .Where(j => jobIds.Contains(j.Id) && j.LeaseOwner == owner)
+            .Where(j => EF.Parameter(jobIds).Contains(j.Id) && j.LeaseOwner == owner)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(j => j.LeaseOwner, (string?)null)
                 .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)

@@ -51,7 +51,7 @@ public sealed class JobTransitions(GroupCommit commits, JobChanges changes, Time
         JobStateMachine.EnsureLegal(from, to);
         var (recorded, won) = await commits.RunAsync(async db =>
         {
-                var recorded = await new ConditionalUpdate<Invoice>()
+            var recorded = await new ConditionalUpdate<Invoice>()
                 .SetProperty(i => i.PaidAt, paidAt)
                 .Where(i => i.Id, invoice.Id)
                 .Where(i => i.PaidAt, null)

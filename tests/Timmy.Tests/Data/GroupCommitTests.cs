@@ -20,22 +20,20 @@ public sealed class GroupCommitTests : IDisposable
         var jobIds = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => NewJobAsync()));
         var commits = _factory.Services.GetRequiredService<GroupCommit>();
 
-        // Hold the loop in one unit so the next three queue up and run as one batch.
-        var release = new TaskCompletionSource();
-        var blocker = commits.RunAsync(async _ => { await release.Task; return 0; }, CancellationToken.None);
-        var first = commits.RunAsync(db => Rename(db, jobIds[0], "first"), CancellationToken.None);
-        var failing = commits.RunAsync<int>(async db =>
-        {
-            await Rename(db, jobIds[1], "never");
-            throw new InvalidOperationException("this unit fails after writing");
-        }, CancellationToken.None);
-        var third = commits.RunAsync(db => Rename(db, jobIds[2], "third"), CancellationToken.None);
-        release.SetResult();
+        // The three run as one batch: whole first, then (as one fails) unit by unit.
+        var (hold, units) = await QueueHeldBatchAsync(commits, [
+            db => Rename(db, jobIds[0], "first"),
+            async db =>
+            {
+                await Rename(db, jobIds[1], "never");
+                throw new InvalidOperationException("this unit fails after writing");
+            },
+            db => Rename(db, jobIds[2], "third")]);
+        hold.SetResult();
 
-        await blocker.WaitAsync(Bound);
-        Assert.Equal(1, await first.WaitAsync(Bound));
-        Assert.Equal(1, await third.WaitAsync(Bound));
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => failing.WaitAsync(Bound));
+        Assert.Equal(1, await units[0].WaitAsync(Bound));
+        Assert.Equal(1, await units[2].WaitAsync(Bound));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => units[1].WaitAsync(Bound));
         Assert.Equal("this unit fails after writing", error.Message);
         var requests = await _factory.WithDbAsync(db => db.Jobs.ToDictionaryAsync(j => j.Id, j => j.Request));
         Assert.Equal("first", requests[jobIds[0]]);
@@ -72,11 +70,11 @@ public sealed class GroupCommitTests : IDisposable
 
         // Each instance's batch locks one job, waits until the other has locked the other job, then wants it too:
         // a deadlock, and the server aborts one of the two waiting units.
-        var (myHold, myUnits) = QueueHeldBatch(mine, [
+        var (myHold, myUnits) = await QueueHeldBatchAsync(mine, [
             FailsFirstRun(unitByUnit),
             db => LockThenWaitAsync(db, first, myLock, theirLock.Task),
             db => CountAsync(db, second)]);
-        var (theirHold, theirUnits) = QueueHeldBatch(theirs, [
+        var (theirHold, theirUnits) = await QueueHeldBatchAsync(theirs, [
             FailsFirstRun(unitByUnit),
             db => LockThenWaitAsync(db, second, theirLock, myLock.Task),
             db => CountAsync(db, first)]);
@@ -92,11 +90,16 @@ public sealed class GroupCommitTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    /// <summary>Queues <paramref name="units"/> behind a held unit, so that they run as one batch once it is let go.</summary>
-    private static (TaskCompletionSource Hold, List<Task<int>> Units) QueueHeldBatch(GroupCommit commits, Func<TimmyDbContext, Task<int>>[] units)
+    /// <summary>
+    /// Queues <paramref name="units"/> behind a held unit, so that they run as one batch once it is let go: they are
+    /// queued only once the held unit runs, so none of them can join its batch.
+    /// </summary>
+    private static async Task<(TaskCompletionSource Hold, List<Task<int>> Units)> QueueHeldBatchAsync(
+        GroupCommit commits, Func<TimmyDbContext, Task<int>>[] units)
     {
-        var hold = new TaskCompletionSource();
-        _ = commits.RunAsync(async _ => { await hold.Task; return 0; }, CancellationToken.None);
+        var (started, hold) = (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource());
+        _ = commits.RunAsync(async _ => { started.SetResult(); await hold.Task; return 0; }, CancellationToken.None);
+        await started.Task.WaitAsync(Bound);
         return (hold, units.Select(unit => commits.RunAsync(unit, CancellationToken.None)).ToList());
     }
 

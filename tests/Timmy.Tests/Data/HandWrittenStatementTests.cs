@@ -44,6 +44,12 @@ public sealed class HandWrittenStatementTests : IDisposable
         Assert.Equal(42L, job.RefundAmountSats);
         Assert.Equal(RefundState.Pending, job.RefundState);
         Assert.Equal("it's \"quoted\"; DROP TABLE jobs; -- ünïcode ✓", job.Result);
+        // Stored in EF's own form: EF's translated comparisons (converters applied to the constants) find the row.
+        Assert.Equal(1, await _factory.WithDbAsync(db => db.Jobs.CountAsync(j => j.Id == jobId
+            && j.State == JobState.Complete
+            && j.UpdatedAt == Moment
+            && j.EstimatedCostUsd == 0.000123456789m
+            && j.RefundState == RefundState.Pending)));
     }
 
     [Fact]
@@ -119,6 +125,27 @@ public sealed class HandWrittenStatementTests : IDisposable
         Assert.Equivalent(invoice, stored, strict: true);
         var storedStub = await _factory.WithDbAsync(db => db.StubInvoices.AsNoTracking().SingleAsync(i => i.PaymentHash == stub.PaymentHash));
         Assert.Equivalent(stub, storedStub, strict: true);
+        Assert.Equal(1, await _factory.WithDbAsync(db => db.Invoices.CountAsync(i => i.Id == invoice.Id
+            && i.Kind == InvoiceKind.JobWork
+            && i.CreatedAt == Moment
+            && i.PaidAt == Moment.AddMinutes(1))));
+    }
+
+    [Fact]
+    public async Task A_row_insert_refuses_an_unset_key_and_reports_a_duplicate_as_SaveChanges_would()
+    {
+        var unset = new Invoice { PaymentHash = new string('b', 64), PaymentRequest = "lnbcrt10u1stub_bbbbbbbbbbbbbbbb", AmountSats = 10 };
+        var stub = NewStubInvoice("twice");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            _factory.WithDbAsync(async db => { await RowInsert.ExecuteAsync(db, unset, CancellationToken.None); return 0; }));
+        await _factory.WithDbAsync(async db => { await RowInsert.ExecuteAsync(db, stub, CancellationToken.None); return 0; });
+        var duplicate = await Assert.ThrowsAsync<DbUpdateException>(() =>
+            _factory.WithDbAsync(async db => { await RowInsert.ExecuteAsync(db, stub, CancellationToken.None); return 0; }));
+
+        Assert.Contains("Invoice.Id must be set", refused.Message);
+        Assert.True(duplicate.IsUniqueViolationOn("stub_invoices"));
+        Assert.Equal(0, await _factory.WithDbAsync(db => db.Invoices.CountAsync(i => i.PaymentHash == unset.PaymentHash)));
     }
 
     [Fact]

@@ -9,11 +9,6 @@ namespace Timmy.Api.Payments.Stub;
 /// </summary>
 public sealed class StubPaymentBackend(TimmyDbContext db, GroupCommit commits, StubSettlements settlements, TimeProvider clock) : IPaymentBackend
 {
-    /// <summary>Compiled once: every job's payment check asks this, thousands of times a second under load.</summary>
-    private static readonly Func<TimmyDbContext, string, CancellationToken, Task<StubInvoice?>> FindInvoiceAsync =
-        EF.CompileAsyncQuery((TimmyDbContext book, string hash, CancellationToken _) =>
-            book.StubInvoices.AsNoTracking().FirstOrDefault(i => i.PaymentHash == hash));
-
     public string Name => "stub";
 
     public bool IsSimulated => true;
@@ -43,7 +38,8 @@ public sealed class StubPaymentBackend(TimmyDbContext db, GroupCommit commits, S
 
     public async Task<InvoiceStatus?> GetInvoiceStatusAsync(string paymentHash, CancellationToken cancellationToken)
     {
-        var invoice = await FindInvoiceAsync(db, paymentHash, cancellationToken);
+        var invoice = await db.StubInvoices.AsNoTracking()
+            .FirstOrDefaultAsync(i => i.PaymentHash == paymentHash, cancellationToken);
         if (invoice is null)
         {
             return null;
