@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using Timmy.Api.Hosting;
 
@@ -49,104 +50,26 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
 
     private async Task CommitAsync(List<Unit> batch)
     {
-        if (!await TryCommitWholeAsync(batch))
-        {
-            await CommitUnitByUnitAsync(batch);
-        }
-    }
-
-    /// <summary>
-    /// Runs the batch without a savepoint per unit: most batches have no failing unit, and each savepoint is two more
-    /// statements (two more round trips on PostgreSQL). False if a unit threw: nothing of the batch happened, and it
-    /// runs again unit by unit. A failed commit is final, as it may have happened: its callers get the error.
-    /// </summary>
-    private async Task<bool> TryCommitWholeAsync(List<Unit> batch)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
-            db.Database.AutoSavepointsEnabled = false;
-            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-            try
-            {
-                foreach (var unit in batch)
-                {
-                    await unit.RunAsync(db);
-                    db.ChangeTracker.Clear();
-                }
-            }
-            catch (Exception ex) when (batch.Count == 1 && !IsConflict(ex))
-            {
-                // Rolled back as the transaction is disposed. A lone unit has no others to save: it fails at once.
-                batch[0].Fail(ex);
-                return true;
-            }
-            catch (Exception)
-            {
-                // Rolled back as the transaction is disposed; the units run again, each in its own savepoint.
-                return false;
-            }
-
-            await transaction.CommitAsync(CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            LogBatchFailed(ex, batch.Count);
-            batch.ForEach(unit => unit.Fail(ex));
-            return true;
-        }
-
-        batch.ForEach(unit => unit.Complete());
-        return true;
-    }
-
-    private async Task CommitUnitByUnitAsync(List<Unit> batch)
-    {
         var done = new List<Unit>(batch.Count);
         var failed = new List<(Unit Unit, Exception Error)>();
         var again = new List<Unit>();
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
-            // Each unit has its savepoint already; EF need not add its own around a unit's SaveChanges.
-            db.Database.AutoSavepointsEnabled = false;
-            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-            foreach (var unit in batch)
+            // Most batches have no failing unit: they run whole, without a savepoint per unit (two more statements
+            // each, two more round trips on PostgreSQL). Only if a unit throws does the batch run again unit by unit.
+            if (await InTransactionAsync((db, _) => RunWholeAsync(db, batch, failed)))
             {
-                await transaction.CreateSavepointAsync(UnitSavepoint, CancellationToken.None);
-                try
-                {
-                    await unit.RunAsync(db);
-                    await transaction.ReleaseSavepointAsync(UnitSavepoint, CancellationToken.None);
-                    done.Add(unit);
-                }
-                catch (Exception ex)
-                {
-                    await transaction.RollbackToSavepointAsync(UnitSavepoint, CancellationToken.None);
-                    await transaction.ReleaseSavepointAsync(UnitSavepoint, CancellationToken.None);
-                    if (IsConflict(ex) && unit.Conflicts++ < MaxConflictReruns)
-                    {
-                        again.Add(unit);
-                    }
-                    else
-                    {
-                        failed.Add((unit, ex));
-                    }
-                }
-                finally
-                {
-                    // The next unit starts from a clean context, whatever this one tracked.
-                    db.ChangeTracker.Clear();
-                }
+                done.AddRange(batch);
             }
-
-            await transaction.CommitAsync(CancellationToken.None);
+            else if (failed.Count == 0)
+            {
+                await InTransactionAsync((db, transaction) => RunUnitByUnitAsync(db, transaction, batch, done, failed, again));
+            }
         }
         catch (Exception ex)
         {
-            // The transaction itself failed (the database is down, say): no unit in it happened.
+            // The transaction itself failed (the database is down, say, or the commit): no unit in it is known to
+            // have happened, and none runs again, as a failed commit may still have happened.
             LogBatchFailed(ex, batch.Count);
             batch.ForEach(unit => unit.Fail(ex));
             return;
@@ -161,6 +84,87 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
             LogConflictsRetried(again.Count);
             again.ForEach(RunAgain);
         }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in the batch's own context and transaction, committing only if it says so.</summary>
+    private async Task<bool> InTransactionAsync(Func<TimmyDbContext, IDbContextTransaction, Task<bool>> work)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
+        // Units run either whole or each in the batch's savepoint; EF need not add its own around a unit's SaveChanges.
+        db.Database.AutoSavepointsEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        if (!await work(db, transaction))
+        {
+            return false; // Rolled back as the transaction is disposed.
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+        return true;
+    }
+
+    /// <summary>
+    /// Every unit in one go; false (to be rolled back) if one threw. A lone unit has no others to save, so unless it
+    /// lost a lock conflict it is recorded as failed rather than run again.
+    /// </summary>
+    private static async Task<bool> RunWholeAsync(TimmyDbContext db, List<Unit> batch, List<(Unit Unit, Exception Error)> failed)
+    {
+        try
+        {
+            foreach (var unit in batch)
+            {
+                await unit.RunAsync(db);
+                db.ChangeTracker.Clear();
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (batch.Count == 1 && !IsConflict(ex))
+        {
+            failed.Add((batch[0], ex));
+            return false;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Each unit in its own savepoint, so one that throws is rolled back alone; a conflict's victim runs again later.</summary>
+    private static async Task<bool> RunUnitByUnitAsync(
+        TimmyDbContext db, IDbContextTransaction transaction, List<Unit> batch,
+        List<Unit> done, List<(Unit Unit, Exception Error)> failed, List<Unit> again)
+    {
+        foreach (var unit in batch)
+        {
+            await transaction.CreateSavepointAsync(UnitSavepoint, CancellationToken.None);
+            try
+            {
+                await unit.RunAsync(db);
+                await transaction.ReleaseSavepointAsync(UnitSavepoint, CancellationToken.None);
+                done.Add(unit);
+            }
+            catch (Exception ex)
+            {
+                await transaction.RollbackToSavepointAsync(UnitSavepoint, CancellationToken.None);
+                await transaction.ReleaseSavepointAsync(UnitSavepoint, CancellationToken.None);
+                if (IsConflict(ex) && unit.Conflicts++ < MaxConflictReruns)
+                {
+                    again.Add(unit);
+                }
+                else
+                {
+                    failed.Add((unit, ex));
+                }
+            }
+            finally
+            {
+                // The next unit starts from a clean context, whatever this one tracked.
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A deadlock victim or a serialization failure: nothing of the unit happened, and it may simply run again.</summary>

@@ -13,7 +13,8 @@ namespace Timmy.Api.Data;
 /// </summary>
 internal static class RowInsert
 {
-    public static async Task ExecuteAsync<TEntity>(DbContext db, TEntity row, CancellationToken cancellationToken) where TEntity : class
+    /// <summary>Inserts <paramref name="row"/>; returns the rows written (1).</summary>
+    public static async Task<int> ExecuteAsync<TEntity>(DbContext db, TEntity row, CancellationToken cancellationToken) where TEntity : class
     {
         var table = MappedTable.Of<TEntity>(db);
         using var parameters = new SqlParameters(db, table, table.All.Count);
@@ -23,7 +24,7 @@ internal static class RowInsert
             .Append(") VALUES (").AppendJoin(", ", values).Append(')');
         try
         {
-            await db.Database.ExecuteSqlRawAsync(text.ToString(), parameters.All, cancellationToken);
+            return await db.Database.ExecuteSqlRawAsync(text.ToString(), parameters.All, cancellationToken);
         }
         catch (DbException ex)
         {

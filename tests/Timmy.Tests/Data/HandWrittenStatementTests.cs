@@ -138,10 +138,10 @@ public sealed class HandWrittenStatementTests : IDisposable
         var stub = NewStubInvoice("twice");
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            _factory.WithDbAsync(async db => { await RowInsert.ExecuteAsync(db, unset, CancellationToken.None); return 0; }));
-        await _factory.WithDbAsync(async db => { await RowInsert.ExecuteAsync(db, stub, CancellationToken.None); return 0; });
+            _factory.WithDbAsync(db => RowInsert.ExecuteAsync(db, unset, CancellationToken.None)));
+        await _factory.WithDbAsync(db => RowInsert.ExecuteAsync(db, stub, CancellationToken.None));
         var duplicate = await Assert.ThrowsAsync<DbUpdateException>(() =>
-            _factory.WithDbAsync(async db => { await RowInsert.ExecuteAsync(db, stub, CancellationToken.None); return 0; }));
+            _factory.WithDbAsync(db => RowInsert.ExecuteAsync(db, stub, CancellationToken.None)));
 
         Assert.Contains("Invoice.Id must be set", refused.Message);
         Assert.True(duplicate.IsUniqueViolationOn("stub_invoices"));
@@ -175,6 +175,5 @@ public sealed class HandWrittenStatementTests : IDisposable
 
     private Task<Job> LoadAsync(Guid jobId) => _factory.WithDbAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId));
 
-    private async Task<Guid> NewJobAsync() =>
-        Guid.Parse((await _factory.CreateClient().CreateJobAsync("What is a satoshi?")).Str("jobId"));
+    private Task<Guid> NewJobAsync() => _factory.CreateClient().CreateJobIdAsync();
 }

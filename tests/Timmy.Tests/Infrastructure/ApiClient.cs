@@ -15,6 +15,10 @@ public static class ApiClient
         return await response.ReadJsonAsync();
     }
 
+    /// <summary>Creates a job and returns just its id, for tests that work with the job below the API.</summary>
+    public static async Task<Guid> CreateJobIdAsync(this HttpClient client, string request = "What is a satoshi?") =>
+        Guid.Parse((await client.CreateJobAsync(request)).Str("jobId"));
+
     public static async Task<JsonElement> GetJobAsync(this HttpClient client, string jobId)
     {
         var response = await client.GetAsync($"/api/jobs/{jobId}");

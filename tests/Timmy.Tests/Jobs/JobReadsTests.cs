@@ -47,7 +47,7 @@ public sealed class JobReadsTests : IDisposable
     public async Task A_look_asked_for_while_a_query_runs_waits_for_the_next_query_and_sees_a_move_committed_meanwhile()
     {
         var client = _factory.CreateClient();
-        var jobId = Guid.Parse((await client.CreateJobAsync("Explain the Lightning Network in two sentences")).Str("jobId"));
+        var jobId = await client.CreateJobIdAsync("Explain the Lightning Network in two sentences");
         var reads = _factory.Services.GetRequiredService<JobReads>();
         var held = _sql.HoldNextJobLook();
         var before = reads.ReadAsync(jobId, CancellationToken.None);
@@ -67,7 +67,7 @@ public sealed class JobReadsTests : IDisposable
     public async Task A_failed_query_fails_its_looks_and_the_next_looks_are_answered()
     {
         var client = _factory.CreateClient();
-        var jobId = Guid.Parse((await client.CreateJobAsync("Explain the Lightning Network in two sentences")).Str("jobId"));
+        var jobId = await client.CreateJobIdAsync("Explain the Lightning Network in two sentences");
         var reads = _factory.Services.GetRequiredService<JobReads>();
 
         _sql.FailNextJobLook = true;

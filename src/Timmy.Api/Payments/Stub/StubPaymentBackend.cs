@@ -28,11 +28,7 @@ public sealed class StubPaymentBackend(TimmyDbContext db, GroupCommit commits, S
             CreatedAt = now,
             ExpiresAt = now + request.Expiry,
         };
-        await commits.RunAsync(async book =>
-        {
-            await RowInsert.ExecuteAsync(book, invoice, CancellationToken.None);
-            return invoice;
-        }, cancellationToken);
+        await commits.RunAsync(book => RowInsert.ExecuteAsync(book, invoice, CancellationToken.None), cancellationToken);
         return new CreatedInvoice(invoice.PaymentHash, invoice.PaymentRequest, invoice.ExpiresAt);
     }
 
