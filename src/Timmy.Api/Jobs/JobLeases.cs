@@ -12,28 +12,19 @@ public sealed record JobLease(Guid JobId, int Attempt, string Owner);
 /// PostgreSQL a <c>FOR UPDATE SKIP LOCKED</c> pick, so instances never queue on one row), so a job is
 /// worked by one worker at a time; a lease that expires without the job moving is taken up again.
 /// </summary>
-public sealed class JobLeases(TimmyDbContext db, GroupCommit commits, TimeProvider clock)
+public sealed class JobLeases(TimmyDbContext db, TimeProvider clock)
 {
     /// <summary>Timestamps are stored through this converter on SQLite; compiled once, not per claim.</summary>
     private static readonly Func<DateTimeOffset, long> ToSqliteStored = new DateTimeOffsetToBinaryConverter().ConvertToProviderExpression.Compile();
 
     private static readonly string[] LeasableStates = [JobState.Evaluating.ToWireName(), JobState.Executing.ToWireName()];
 
-    /// <summary>
-    /// Leases up to <paramref name="max"/> jobs. The claim runs in the group commit: on its own it was a transaction,
-    /// and so a disk sync, of its own, taken on SQLite under the file's single write lock; at 10,000 jobs in flight
-    /// claims held that lock for up to a fifth of the time. Once queued it is not cancelled: jobs leased for a caller
-    /// that stopped waiting would sit unworked until their leases expired.
-    /// </summary>
     public async Task<IReadOnlyList<JobLease>> ClaimAsync(string owner, int max, TimeSpan duration, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var now = clock.GetUtcNow();
-        return await commits.RunAsync(
-            book => book.Database.IsNpgsql()
-                ? ClaimWithSkipLockedAsync(book, owner, max, now, now + duration)
-                : ClaimInOneStatementAsync(book, owner, max, now, now + duration),
-            CancellationToken.None);
+        return db.Database.IsNpgsql()
+            ? await ClaimWithSkipLockedAsync(owner, max, now, now + duration, cancellationToken)
+            : await ClaimInOneStatementAsync(owner, max, now, now + duration, cancellationToken);
     }
 
     /// <summary>Hands back the leases of jobs still in flight, so another instance can take them up at once.</summary>
@@ -56,33 +47,27 @@ public sealed class JobLeases(TimmyDbContext db, GroupCommit commits, TimeProvid
 
     /// <summary>
     /// SQLite has one writer at a time, so a single UPDATE … RETURNING both picks and leases a batch atomically;
-    /// one statement instead of one per job keeps claiming cheap when thousands of jobs are waiting. The unleased and
-    /// the expired are two range searches of the (state, lease expiry) index: written as one OR, SQLite walked every
-    /// job in the state, thousands of them leased and at the model, while it held the file's write lock.
+    /// one statement instead of one per job keeps claiming cheap when thousands of jobs are waiting.
     /// </summary>
-    private static async Task<IReadOnlyList<JobLease>> ClaimInOneStatementAsync(
-        TimmyDbContext db, string owner, int max, DateTimeOffset now, DateTimeOffset expires)
+    private async Task<IReadOnlyList<JobLease>> ClaimInOneStatementAsync(
+        string owner, int max, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         long nowStored = ToSqliteStored(now), expiresStored = ToSqliteStored(expires);
         string evaluating = LeasableStates[0], executing = LeasableStates[1];
         var rows = await db.Database.SqlQuery<LeaseRow>($"""
             UPDATE jobs SET "LeaseOwner" = {owner}, "LeaseExpiresAt" = {expiresStored}, "Attempts" = "Attempts" + 1
             WHERE "Id" IN (
-                SELECT "Id" FROM (
-                    SELECT "Id", "UpdatedAt" FROM jobs
-                    WHERE "State" IN ({evaluating}, {executing}) AND "LeaseExpiresAt" IS NULL
-                    UNION ALL
-                    SELECT "Id", "UpdatedAt" FROM jobs
-                    WHERE "State" IN ({evaluating}, {executing}) AND "LeaseExpiresAt" < {nowStored})
+                SELECT "Id" FROM jobs
+                WHERE "State" IN ({evaluating}, {executing}) AND ("LeaseExpiresAt" IS NULL OR "LeaseExpiresAt" < {nowStored})
                 ORDER BY "UpdatedAt"
                 LIMIT {max})
             RETURNING "Id" AS "JobId", "Attempts" AS "Attempt"
-            """).ToListAsync(CancellationToken.None);
+            """).ToListAsync(cancellationToken);
         return rows.Select(r => new JobLease(r.JobId, r.Attempt, owner)).ToList();
     }
 
-    private static async Task<IReadOnlyList<JobLease>> ClaimWithSkipLockedAsync(
-        TimmyDbContext db, string owner, int max, DateTimeOffset now, DateTimeOffset expires)
+    private async Task<IReadOnlyList<JobLease>> ClaimWithSkipLockedAsync(
+        string owner, int max, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         var rows = await db.Database.SqlQuery<LeaseRow>($"""
             UPDATE jobs SET "LeaseOwner" = {owner}, "LeaseExpiresAt" = {expires}, "Attempts" = "Attempts" + 1
@@ -93,7 +78,7 @@ public sealed class JobLeases(TimmyDbContext db, GroupCommit commits, TimeProvid
                 LIMIT {max}
                 FOR UPDATE SKIP LOCKED)
             RETURNING "Id" AS "JobId", "Attempts" AS "Attempt"
-            """).ToListAsync(CancellationToken.None);
+            """).ToListAsync(cancellationToken);
         return rows.Select(r => new JobLease(r.JobId, r.Attempt, owner)).ToList();
     }
 

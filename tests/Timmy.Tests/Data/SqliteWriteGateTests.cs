@@ -64,12 +64,10 @@ public sealed class SqliteWriteGateTests : IDisposable
         await NewJobAsync();
         await using var scope = Context();
 
-        // The shape of the worker's lease claim: one UPDATE … RETURNING, here outside any transaction.
-        var leased = await scope.Db.Database
-            .SqlQuery<Guid>($"""UPDATE jobs SET "LeaseOwner" = 'test' WHERE "State" = 'executing' RETURNING "Id" AS "Value" """)
-            .ToListAsync();
+        // The worker's lease claim is one UPDATE … RETURNING.
+        var leases = await new JobLeases(scope.Db, TimeProvider.System).ClaimAsync("test", 10, TimeSpan.FromMinutes(1), CancellationToken.None);
 
-        Assert.Empty(leased);
+        Assert.Empty(leases);
         Assert.False(scope.Gate.IsHeldBy(scope.Db));
     }
 
