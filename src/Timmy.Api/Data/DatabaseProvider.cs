@@ -23,14 +23,15 @@ public static class DatabaseProviders
     /// <summary>
     /// The Npgsql connection string for a setting. Accepts the URL form too (<c>postgres://user:pass@host:5432/db</c>),
     /// as the original service's DATABASE_URL. Turns on Npgsql's automatic preparation, so the statements every job
-    /// repeats are parsed and planned once per connection, not on every call (bench/RESULTS.md: +40% jobs/s at scale);
+    /// repeats are parsed and planned once per connection, not on every call (bench/RESULTS.md: +29–44% jobs/s at scale);
     /// an explicit <c>Max Auto Prepare</c> wins, so <c>Max Auto Prepare=0</c> turns it off (for example behind a
     /// PgBouncer in transaction mode without prepared-statement support).
     /// </summary>
     public static string ToNpgsql(string connectionString)
     {
-        var builder = IsPostgresUrl(connectionString) ? FromUrl(connectionString) : new NpgsqlConnectionStringBuilder(connectionString);
-        if (!NamesSetting(connectionString, "MaxAutoPrepare"))
+        var isUrl = IsPostgresUrl(connectionString);
+        var builder = isUrl ? FromUrl(connectionString) : new NpgsqlConnectionStringBuilder(connectionString);
+        if (isUrl || !NamesSetting(connectionString, "MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
         }
@@ -59,8 +60,7 @@ public static class DatabaseProviders
 
     /// <summary>Whether a key=value connection string sets this keyword, however it is spaced or cased.</summary>
     private static bool NamesSetting(string connectionString, string keyword) =>
-        !IsPostgresUrl(connectionString)
-        && new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
             .Any(key => string.Equals(key.Replace(" ", ""), keyword, StringComparison.OrdinalIgnoreCase));
 
     private static bool IsPostgresUrl(string value) =>

@@ -36,9 +36,8 @@ internal sealed class MappedTable
     {
         var entity = db.Model.FindEntityType(typeof(TEntity))
             ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model");
-        return Tables.TryGetValue(entity, out var table)
-            ? table
-            : Tables.GetOrAdd(entity, new MappedTable(entity, db.GetService<ISqlGenerationHelper>()));
+        // A static factory given the context: no closure per call, and the SQL helper is resolved only on a miss.
+        return Tables.GetOrAdd(entity, static (entity, db) => new MappedTable(entity, db.GetService<ISqlGenerationHelper>()), db);
     }
 
     public MappedColumn Column(string property) => _columns.GetOrAdd(property, static (name, table) => table.Map(name), this);
