@@ -62,7 +62,8 @@ public static class TimmyHost
         services.AddSingleton<JobProcessor>();
         services.AddScoped<JobLeases>();
         services.AddSingleton<JobWorkSignal>();
-        services.AddHostedService<JobWorker>();
+        services.AddSingleton<JobWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<JobWorker>());
         services.AddHostedService<JobChangePoller>();
         services.AddScoped<RefundClaims>();
         services.AddHostedService<PayoutReconciler>();

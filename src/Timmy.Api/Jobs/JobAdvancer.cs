@@ -4,14 +4,16 @@ namespace Timmy.Api.Jobs;
 
 /// <summary>
 /// Notices payments. When a job's invoice turns out to be paid, the one caller that wins the move to
-/// evaluating or executing (see <see cref="JobTransitions"/>) wakes the <see cref="JobWorker"/>, which
-/// makes the model call in the background. Polls, the invoice watcher and the events stream all come
-/// through here, and none of them waits on a model.
+/// evaluating or executing (see <see cref="JobTransitions"/>) hands the job, leased by that same move, to
+/// this instance's <see cref="JobWorker"/>, which makes the model call in the background; when the worker
+/// is full the job moves unleased and the worker is woken to claim it. Polls, the invoice watcher and the
+/// events stream all come through here, and none of them waits on a model.
 /// </summary>
 public sealed class JobAdvancer(
     JobReads reads,
     JobTransitions transitions,
     PaymentChecks checks,
+    JobWorker worker,
     JobWorkSignal workSignal)
 {
     /// <summary>The job after any payment its current invoice has received is recorded; null if there is no such job.</summary>
@@ -48,9 +50,17 @@ public sealed class JobAdvancer(
         }
 
         // Once the payment is seen, recording it must not depend on the client staying connected.
-        if (await transitions.TryMoveOnPaymentAsync(job.Id, invoice, paidAt, job.State, next, CancellationToken.None))
+        using var handoff = worker.TryHandOff();
+        if (await transitions.TryMoveOnPaymentAsync(job.Id, invoice, paidAt, job.State, next, handoff?.Lease, CancellationToken.None))
         {
-            workSignal.Notify();
+            if (handoff is not null)
+            {
+                handoff.Start(job.Id);
+            }
+            else
+            {
+                workSignal.Notify();
+            }
         }
 
         return true;

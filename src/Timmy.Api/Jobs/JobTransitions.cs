@@ -44,9 +44,12 @@ public sealed class JobTransitions(GroupCommit commits, JobChanges changes, Time
         return Announce(jobId, to, won);
     }
 
-    /// <summary>Records an invoice as paid (idempotently) and makes the move, together.</summary>
+    /// <summary>
+    /// Records an invoice as paid (idempotently) and makes the move, together; with <paramref name="lease"/>, the job
+    /// enters its workable state leased on those terms (see <see cref="JobHandoff"/>), otherwise unleased.
+    /// </summary>
     public async Task<bool> TryMoveOnPaymentAsync(
-        Guid jobId, Invoice invoice, DateTimeOffset paidAt, JobState from, JobState to, CancellationToken cancellationToken)
+        Guid jobId, Invoice invoice, DateTimeOffset paidAt, JobState from, JobState to, LeaseTerms? lease, CancellationToken cancellationToken)
     {
         JobStateMachine.EnsureLegal(from, to);
         var (recorded, won) = await commits.RunAsync(async db =>
@@ -56,7 +59,7 @@ public sealed class JobTransitions(GroupCommit commits, JobChanges changes, Time
                 .Where(i => i.Id, invoice.Id)
                 .Where(i => i.PaidAt, null)
                 .ExecuteAsync(db, CancellationToken.None) == 1;
-            return (recorded, await MoveAsync(db, jobId, from, to, null));
+            return (recorded, await MoveAsync(db, jobId, from, to, null, lease));
         }, cancellationToken);
         if (recorded)
         {
@@ -66,16 +69,17 @@ public sealed class JobTransitions(GroupCommit commits, JobChanges changes, Time
         return Announce(jobId, to, won);
     }
 
-    private async Task<bool> MoveAsync(TimmyDbContext db, Guid jobId, JobState from, JobState to, Action<ConditionalUpdate<Job>>? alsoSet)
+    private async Task<bool> MoveAsync(
+        TimmyDbContext db, Guid jobId, JobState from, JobState to, Action<ConditionalUpdate<Job>>? alsoSet, LeaseTerms? lease = null)
     {
         var now = clock.GetUtcNow();
         var move = new ConditionalUpdate<Job>()
             .SetProperty(j => j.State, to)
             .SetProperty(j => j.UpdatedAt, now)
-            // A lease belongs to one state; the next state starts unleased, with fresh attempts.
-            .SetProperty(j => j.LeaseOwner, null)
-            .SetProperty(j => j.LeaseExpiresAt, null)
-            .SetProperty(j => j.Attempts, 0)
+            // A lease belongs to one state; the next state starts unleased with fresh attempts, or in its first attempt.
+            .SetProperty(j => j.LeaseOwner, lease?.Owner)
+            .SetProperty(j => j.LeaseExpiresAt, lease?.ExpiresAt)
+            .SetProperty(j => j.Attempts, lease is null ? 0 : 1)
             .Where(j => j.Id, jobId)
             .Where(j => j.State, from);
         if (to == JobState.Complete)

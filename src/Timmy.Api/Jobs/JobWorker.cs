@@ -4,31 +4,69 @@ using Microsoft.Extensions.Options;
 namespace Timmy.Api.Jobs;
 
 /// <summary>
-/// Runs paid work off the request path. It leases jobs in evaluating or executing (woken by a payment, and
-/// scanning periodically for jobs whose worker died), processes up to <see cref="JobOptions.WorkerConcurrency"/>
-/// at once, and on shutdown waits for the work in flight, handing back whatever has not finished.
+/// Runs paid work off the request path, up to <see cref="JobOptions.WorkerConcurrency"/> jobs at once. A job usually
+/// arrives leased already, handed off by the move that recorded its payment (<see cref="TryHandOff"/>); otherwise the
+/// worker claims it, woken by that move when this worker was full, and scanning periodically for jobs whose worker
+/// died. On shutdown it waits for the work in flight, handing back whatever has not finished.
 /// </summary>
 public sealed partial class JobWorker(
     IServiceScopeFactory scopes,
     JobProcessor processor,
     JobWorkSignal signal,
     IOptions<JobOptions> options,
+    TimeProvider clock,
     IHostApplicationLifetime lifetime,
     ILogger<JobWorker> logger) : BackgroundService
 {
+    private const int MaxClaim = 64;
+
     /// <summary>Identifies this process's leases; a restarted process is a new owner.</summary>
     public string InstanceId { get; } = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
 
-    private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
+    /// <summary>Keyed by the lease object itself: a job's next stage can start before its last stage's task has ended.</summary>
+    private readonly ConcurrentDictionary<JobLease, Task> _inFlight = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Places taken: jobs in flight, plus places held for handoffs and claims under way.</summary>
+    private int _busy;
+
+    /// <summary>Set while handoffs are taken: from the worker's start until the host begins to stop.</summary>
+    private volatile bool _accepting;
+
+    /// <summary>Whether jobs may be waiting unleased because this worker was full, so a finished job should wake a claim.</summary>
+    private volatile bool _mayHaveWaiting;
+
+    /// <summary>
+    /// Holds a place for a job about to become workable, so its move can lease it to this worker; null when the
+    /// worker is full or stopping (the job is then moved unleased, and the caller wakes the worker to claim it).
+    /// </summary>
+    public JobHandoff? TryHandOff()
+    {
+        if (!_accepting || lifetime.ApplicationStopping.IsCancellationRequested || TakePlaces(1) == 0)
+        {
+            _mayHaveWaiting = true;
+            return null;
+        }
+
+        return new JobHandoff(this, new LeaseTerms(InstanceId, clock.GetUtcNow() + LeaseDuration));
+    }
+
+    /// <summary>Starts a leased job in a place already taken for it.</summary>
+    internal void Start(JobLease lease) => _inFlight[lease] = Task.Run(() => ProcessAsync(lease), CancellationToken.None);
+
+    internal void ReturnPlaces(int count) => Interlocked.Add(ref _busy, -count);
+
+    private TimeSpan LeaseDuration => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        _accepting = true;
+        using var stopAccepting = stoppingToken.Register(() => _accepting = false);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ClaimAndStartAsync(settings, stoppingToken);
+                await ClaimAndStartAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -48,32 +86,66 @@ public sealed partial class JobWorker(
         await waitForAll.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (!_inFlight.IsEmpty)
         {
-            var handedBack = _inFlight.Keys.ToArray();
+            var handedBack = _inFlight.Keys.Select(lease => lease.JobId).Distinct().ToArray();
             LogHandingBack(handedBack.Length);
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<JobLeases>().ReleaseAsync(InstanceId, handedBack, CancellationToken.None);
         }
     }
 
-    private async Task ClaimAndStartAsync(JobOptions settings, CancellationToken stoppingToken)
+    /// <summary>Claims waiting jobs while there is room for them and a claim comes back full.</summary>
+    private async Task ClaimAndStartAsync(CancellationToken stoppingToken)
     {
-        while (settings.WorkerConcurrency - _inFlight.Count is var free and > 0 && !stoppingToken.IsCancellationRequested)
+        while (!stoppingToken.IsCancellationRequested)
         {
-            IReadOnlyList<JobLease> leases;
-            await using (var scope = scopes.CreateAsyncScope())
+            var places = TakePlaces(MaxClaim);
+            if (places == 0)
             {
-                leases = await scope.ServiceProvider.GetRequiredService<JobLeases>()
-                    .ClaimAsync(InstanceId, Math.Min(free, 64), TimeSpan.FromSeconds(settings.LeaseSeconds), stoppingToken);
+                _mayHaveWaiting = true;
+                return;
+            }
+
+            IReadOnlyList<JobLease> leases = [];
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                leases = await scope.ServiceProvider.GetRequiredService<JobLeases>().ClaimAsync(InstanceId, places, LeaseDuration, stoppingToken);
+            }
+            finally
+            {
+                ReturnPlaces(places - leases.Count);
             }
 
             foreach (var lease in leases)
             {
-                _inFlight[lease.JobId] = Task.Run(() => ProcessAsync(lease), CancellationToken.None);
+                Start(lease);
             }
 
-            if (leases.Count == 0)
+            if (leases.Count < places)
             {
+                // Every waiting job was taken: until this worker is full again, finished jobs need not wake a claim.
+                _mayHaveWaiting = false;
                 return;
+            }
+        }
+    }
+
+    /// <summary>Takes up to <paramref name="wanted"/> free places at once and says how many it took.</summary>
+    private int TakePlaces(int wanted)
+    {
+        var limit = options.Value.WorkerConcurrency;
+        while (true)
+        {
+            var busy = Volatile.Read(ref _busy);
+            var taken = Math.Min(wanted, limit - busy);
+            if (taken <= 0)
+            {
+                return 0;
+            }
+
+            if (Interlocked.CompareExchange(ref _busy, busy + taken, busy) == busy)
+            {
+                return taken;
             }
         }
     }
@@ -92,8 +164,9 @@ public sealed partial class JobWorker(
         }
         finally
         {
-            _inFlight.TryRemove(lease.JobId, out _);
-            if (!lifetime.ApplicationStopping.IsCancellationRequested)
+            _inFlight.TryRemove(lease, out _);
+            ReturnPlaces(1);
+            if (_mayHaveWaiting && !lifetime.ApplicationStopping.IsCancellationRequested)
             {
                 signal.Notify();
             }

@@ -58,6 +58,64 @@ public sealed class JobWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_paid_job_is_leased_by_the_move_that_records_its_payment_and_starts_without_a_claim()
+    {
+        var sql = new SqlLog();
+        using var factory = new TimmyFactory { Settings = { ["Jobs:WorkerScanMilliseconds"] = "600000" }, TestServices = sql.InstallIn };
+        var client = factory.CreateClient();
+        // The worker claims once as it starts; with scans this rare, any later claim would be for the job.
+        await Eventually.IsTrueAsync(() => sql.Queries.Any(IsClaim));
+        sql.Clear();
+
+        var job = await client.RunJobAsync("What is a satoshi?");
+
+        Assert.Equal("complete", job.Str("state"));
+        Assert.DoesNotContain(sql.Queries, IsClaim);
+    }
+
+    [Fact]
+    public async Task A_job_paid_while_the_worker_is_full_is_claimed_as_soon_as_a_place_frees()
+    {
+        // One place, scans too rare to help: the second job must be claimed when the first one's work ends.
+        using var factory = new TimmyFactory
+        {
+            Settings = { ["Jobs:WorkerConcurrency"] = "1", ["Jobs:WorkerScanMilliseconds"] = "600000", ["Agent:OfflineLatencyMs"] = "300" },
+        };
+        var client = factory.CreateClient();
+        var (first, second) = (await client.CreateJobAsync("What is a satoshi?"), await client.CreateJobAsync("What is a channel?"));
+
+        await client.PayAsync(first.Str("evalInvoice", "paymentHash"));
+        await Eventually.ReturnsAsync(() => client.GetJobAsync(first.Str("jobId")), job => job.Str("state") == "evaluating");
+        await client.PayAsync(second.Str("evalInvoice", "paymentHash"));
+
+        Assert.Equal("awaiting_work_payment", (await client.PollUntilSettledAsync(first.Str("jobId"))).Str("state"));
+        Assert.Equal("awaiting_work_payment", (await client.PollUntilSettledAsync(second.Str("jobId"))).Str("state"));
+    }
+
+    [Fact]
+    public async Task A_handoff_whose_move_was_lost_gives_its_place_back()
+    {
+        // One place: a handoff that kept its place after losing its move would leave the worker full for good.
+        using var factory = new TimmyFactory { Settings = { ["Jobs:WorkerConcurrency"] = "1", ["Jobs:WorkerScanMilliseconds"] = "600000" } };
+        var client = factory.CreateClient();
+        var worker = factory.Services.GetRequiredService<JobWorker>();
+        // The worker's first claim, as it starts, holds its place while it runs.
+        await Eventually.IsTrueAsync(() =>
+        {
+            using var free = worker.TryHandOff();
+            return free is not null;
+        });
+
+        using (var lost = worker.TryHandOff())
+        {
+            Assert.NotNull(lost);
+            Assert.Null(worker.TryHandOff());
+        }
+
+        Assert.Equal("complete", (await client.RunJobAsync("What is a satoshi?")).Str("state"));
+    }
+
+    [Fact]
     public async Task A_live_lease_is_left_alone()
     {
         var client = _factory.CreateClient();
@@ -118,4 +176,6 @@ public sealed class JobWorkerTests : IDisposable
     }
 
     public void Dispose() => _factory.Dispose();
+
+    private static bool IsClaim(string sql) => sql.Contains("RETURNING", StringComparison.Ordinal) && sql.Contains("\"LeaseOwner\" =", StringComparison.Ordinal);
 }
