@@ -9,8 +9,7 @@ namespace Timmy.Api.Data;
 /// model (<see cref="MappedTable"/>), so values are stored exactly as EF stores them (value converters included).
 /// For the hottest moves only: EF's <c>ExecuteUpdate</c> translates a LINQ expression tree on every call, and under
 /// load that translation cost more CPU than SQLite's own work.
-/// The statement still runs through EF (<see cref="RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(DatabaseFacade, string, IEnumerable{object}, CancellationToken)"/>),
-/// so it joins the context's transaction and passes its interceptors and logging like any other command.
+/// The statement joins the context's transaction, where it runs as a kept, prepared command (<see cref="HotStatements"/>).
 /// </summary>
 public sealed class ConditionalUpdate<TEntity> where TEntity : class
 {
@@ -59,7 +58,7 @@ public sealed class ConditionalUpdate<TEntity> where TEntity : class
             text.Append(value is null ? " IS NULL" : " = " + parameters.Add(column, value));
         }
 
-        return await db.Database.ExecuteSqlRawAsync(text.ToString(), parameters.All, cancellationToken);
+        return await HotStatements.ExecuteAsync(db, text.ToString(), parameters.All, cancellationToken);
     }
 
     private static string PropertyName<TValue>(Expression<Func<TEntity, TValue>> property) =>

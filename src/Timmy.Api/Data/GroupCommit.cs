@@ -16,6 +16,8 @@ namespace Timmy.Api.Data;
 /// it). Nor may a caller inside its own SQLite transaction wait on a unit: the batch needs the write gate it holds.
 /// On PostgreSQL, batches of several instances can lock the same rows in opposite orders; the unit the server picks
 /// as a deadlock's victim is rolled back alone and run again in a later batch, once the other side has committed.
+/// Batches run on one long-lived context whose connection stays open, so the hot statements' prepared commands are kept
+/// from batch to batch (<see cref="HotStatements"/>); a batch whose transaction fails gets a fresh one for the next.
 /// </summary>
 public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit> logger) : IAsyncDisposable
 {
@@ -24,6 +26,8 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
     private const string UnitSavepoint = "timmy_unit";
 
     private BatchQueue<Unit>? _units;
+    private AsyncServiceScope? _writerScope;
+    private TimmyDbContext? _writer;
 
     /// <summary>Created on first use: a primary constructor's field initializers cannot name instance methods.</summary>
     private BatchQueue<Unit> Units => LazyInitializer.EnsureInitialized(ref _units, () => new BatchQueue<Unit>(MaxBatch, CommitAsync));
@@ -46,7 +50,11 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
             return await db.SaveChangesAsync(CancellationToken.None);
         }, cancellationToken);
 
-    public ValueTask DisposeAsync() => Units.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Units.DisposeAsync();
+        await DropWriterAsync();
+    }
 
     private async Task CommitAsync(List<Unit> batch)
     {
@@ -72,6 +80,8 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
             // have happened, and none runs again, as a failed commit may still have happened.
             LogBatchFailed(ex, batch.Count);
             batch.ForEach(unit => unit.Fail(ex));
+            // Its connection may be broken: the next batch starts on a fresh one.
+            await DropWriterAsync();
             return;
         }
 
@@ -89,10 +99,9 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
     /// <summary>Runs <paramref name="work"/> in the batch's own context and transaction, committing only if it says so.</summary>
     private async Task<bool> InTransactionAsync(Func<TimmyDbContext, IDbContextTransaction, Task<bool>> work)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
-        // Units run either whole or each in the batch's savepoint; EF need not add its own around a unit's SaveChanges.
-        db.Database.AutoSavepointsEnabled = false;
+        var db = await WriterAsync();
+        // The context outlives its runs: this one starts from nothing tracked, whatever a unit that threw left behind.
+        db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         if (!await work(db, transaction))
         {
@@ -101,6 +110,32 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
 
         await transaction.CommitAsync(CancellationToken.None);
         return true;
+    }
+
+    /// <summary>The batches' context, its connection opened once and kept open.</summary>
+    private async Task<TimmyDbContext> WriterAsync()
+    {
+        if (_writer is null)
+        {
+            var scope = scopes.CreateAsyncScope();
+            _writerScope = scope;
+            _writer = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
+            // Units run either whole or each in the batch's savepoint; EF need not add its own around a unit's SaveChanges.
+            _writer.Database.AutoSavepointsEnabled = false;
+            await _writer.Database.OpenConnectionAsync(CancellationToken.None);
+        }
+
+        return _writer;
+    }
+
+    private async Task DropWriterAsync()
+    {
+        _writer = null;
+        if (_writerScope is { } scope)
+        {
+            _writerScope = null;
+            await scope.DisposeAsync();
+        }
     }
 
     /// <summary>

@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Timmy.Api.Data;
 using Timmy.Api.Jobs;
+using Timmy.Api.Payments;
+using Timmy.Api.Payments.Stub;
 using Timmy.Tests.Fakes;
 using Timmy.Tests.Infrastructure;
 
@@ -42,6 +44,32 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task Rows_a_failing_unit_added_but_never_saved_are_not_saved_by_the_rest_of_its_batch()
+    {
+        var commits = _factory.Services.GetRequiredService<GroupCommit>();
+        var (kept, dropped) = (NewStubInvoice(), NewStubInvoice());
+
+        var (hold, units) = await QueueHeldBatchAsync(commits, [
+            async db =>
+            {
+                db.StubInvoices.Add(kept);
+                return await db.SaveChangesAsync();
+            },
+            db =>
+            {
+                db.StubInvoices.Add(dropped);
+                throw new InvalidOperationException("this unit fails before saving");
+            }]);
+        hold.SetResult();
+
+        Assert.Equal(1, await units[0].WaitAsync(Bound));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => units[1].WaitAsync(Bound));
+        var stored = await _factory.WithDbAsync(db => db.StubInvoices.Select(i => i.PaymentHash).ToListAsync());
+        Assert.Contains(kept.PaymentHash, stored);
+        Assert.DoesNotContain(dropped.PaymentHash, stored);
+    }
+
+    [Fact]
     public async Task Racing_moves_of_one_job_have_exactly_one_winner()
     {
         var jobId = await NewJobAsync();
@@ -51,6 +79,31 @@ public sealed class GroupCommitTests : IDisposable
             transitions.TryMoveAsync(jobId, JobState.AwaitingEvalPayment, JobState.Evaluating, null, CancellationToken.None)));
 
         Assert.Single(outcomes, won => won);
+    }
+
+    [Fact]
+    public async Task After_its_connection_breaks_the_batch_fails_and_later_batches_run_on_a_fresh_one()
+    {
+        var jobId = await NewJobAsync();
+        var commits = _factory.Services.GetRequiredService<GroupCommit>();
+        await commits.RunAsync(db => Rename(db, jobId, "before"), CancellationToken.None).WaitAsync(Bound);
+
+        // The batches' connection stays open between batches; here it dies in the middle of one.
+        var broken = commits.RunAsync(async db =>
+        {
+            await Rename(db, jobId, "lost with the connection");
+            if (TestDatabase.IsPostgres)
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_terminate_backend(pg_backend_pid())");
+            }
+
+            await db.Database.GetDbConnection().CloseAsync();
+            return 0;
+        }, CancellationToken.None);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => broken.WaitAsync(Bound));
+        Assert.Equal(1, await commits.RunAsync(db => Rename(db, jobId, "after"), CancellationToken.None).WaitAsync(Bound));
+        Assert.Equal("after", await _factory.WithDbAsync(db => db.Jobs.Where(j => j.Id == jobId).Select(j => j.Request).SingleAsync()));
     }
 
     /// <param name="unitByUnit">
@@ -125,6 +178,17 @@ public sealed class GroupCommitTests : IDisposable
 
     private static Task<int> Rename(TimmyDbContext db, Guid jobId, string request) =>
         db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set.SetProperty(j => j.Request, request));
+
+    private static StubInvoice NewStubInvoice()
+    {
+        var (preimage, hash) = PaymentHash.NewPreimage();
+        var now = DateTimeOffset.UtcNow;
+        return new StubInvoice
+        {
+            PaymentHash = hash, Preimage = preimage, PaymentRequest = $"lnbcrt10u1stub_{hash[..16]}", AmountSats = 10,
+            Memo = "group commit test", CreatedAt = now, ExpiresAt = now.AddHours(1),
+        };
+    }
 
     private Task<Guid> NewJobAsync() => _factory.CreateClient().CreateJobIdAsync();
 }

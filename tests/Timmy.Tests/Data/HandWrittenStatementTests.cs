@@ -18,12 +18,14 @@ public sealed class HandWrittenStatementTests : IDisposable
 
     private readonly TimmyFactory _factory = new();
 
-    [Fact]
-    public async Task A_conditional_update_stores_each_value_as_EF_reads_it()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_conditional_update_stores_each_value_as_EF_reads_it(bool inTransaction)
     {
         var jobId = await NewJobAsync();
 
-        var rows = await _factory.WithDbAsync(db => new ConditionalUpdate<Job>()
+        var rows = await WithDbAsync(inTransaction, db => new ConditionalUpdate<Job>()
             .SetProperty(j => j.State, JobState.Complete)
             .SetProperty(j => j.UpdatedAt, Moment)
             .SetProperty(j => j.CompletedAt, Moment.AddSeconds(1))
@@ -98,7 +100,49 @@ public sealed class HandWrittenStatementTests : IDisposable
     }
 
     [Fact]
-    public async Task A_row_insert_writes_every_column_as_EF_reads_it()
+    public async Task A_kept_statement_runs_in_each_transaction_of_its_connection_with_each_calls_values()
+    {
+        var (first, second) = (await NewJobAsync(), await NewJobAsync());
+
+        // One connection held open across transactions, as the group commit's writer holds it: the same statement
+        // text runs eight times on the command kept for it (past the point where a driver would have prepared it),
+        // each time in a new transaction with new values; the last two are rolled back.
+        await _factory.WithDbAsync(async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            for (var take = 0; take < 8; take++)
+            {
+                await SetResultInTransactionAsync(db, take % 2 == 0 ? first : second, $"take {take}", commit: take < 6);
+            }
+
+            return 0;
+        });
+
+        Assert.Equal("take 4", (await LoadAsync(first)).Result);
+        Assert.Equal("take 5", (await LoadAsync(second)).Result);
+    }
+
+    [Fact]
+    public async Task A_kept_insert_reports_a_duplicate_as_SaveChanges_would()
+    {
+        var stub = NewStubInvoice("twice");
+
+        var duplicate = await Assert.ThrowsAsync<DbUpdateException>(() => _factory.WithDbAsync(async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await RowInsert.ExecuteAsync(db, stub, CancellationToken.None);
+            return await RowInsert.ExecuteAsync(db, stub, CancellationToken.None);
+        }));
+
+        Assert.True(duplicate.IsUniqueViolationOn("stub_invoices"));
+        Assert.Equal(0, await _factory.WithDbAsync(db => db.StubInvoices.CountAsync(i => i.PaymentHash == stub.PaymentHash)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_row_insert_writes_every_column_as_EF_reads_it(bool inTransaction)
     {
         var jobId = await NewJobAsync();
         var invoice = new Invoice
@@ -114,11 +158,10 @@ public sealed class HandWrittenStatementTests : IDisposable
         };
         var stub = NewStubInvoice("Timmy work fee");
 
-        await _factory.WithDbAsync(async db =>
+        await WithDbAsync(inTransaction, async db =>
         {
             await RowInsert.ExecuteAsync(db, invoice, CancellationToken.None);
-            await RowInsert.ExecuteAsync(db, stub, CancellationToken.None);
-            return 0;
+            return await RowInsert.ExecuteAsync(db, stub, CancellationToken.None);
         });
 
         var stored = await _factory.WithDbAsync(db => db.Invoices.AsNoTracking().SingleAsync(i => i.Id == invoice.Id));
@@ -172,6 +215,31 @@ public sealed class HandWrittenStatementTests : IDisposable
             SettledAt = null,
         };
     }
+
+    private static async Task SetResultInTransactionAsync(TimmyDbContext db, Guid jobId, string result, bool commit)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var rows = await new ConditionalUpdate<Job>().SetProperty(j => j.Result, result).Where(j => j.Id, jobId).ExecuteAsync(db, CancellationToken.None);
+        Assert.Equal(1, rows);
+        if (commit)
+        {
+            await transaction.CommitAsync();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> alone (through EF), or in a committed transaction (on the command kept for it).</summary>
+    private Task<int> WithDbAsync(bool inTransaction, Func<TimmyDbContext, Task<int>> work) => _factory.WithDbAsync(async db =>
+    {
+        if (!inTransaction)
+        {
+            return await work(db);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var rows = await work(db);
+        await transaction.CommitAsync();
+        return rows;
+    });
 
     private Task<Job> LoadAsync(Guid jobId) => _factory.WithDbAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId));
 

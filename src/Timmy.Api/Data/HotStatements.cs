@@ -1,0 +1,63 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Timmy.Api.Data;
+
+/// <summary>
+/// Runs the hand-written hot statements (<see cref="ConditionalUpdate{TEntity}"/>, <see cref="RowInsert"/>). On SQLite,
+/// inside the context's transaction, a statement runs on a command kept for its connection and SQL text, so a
+/// connection that stays open, as the group commit's writer does, parses and plans each statement once:
+/// Microsoft.Data.Sqlite prepares the SQL of every new command again, about half of a job move's cost
+/// (bench/RESULTS.md). Such a statement skips EF's command interceptors and logging; the transaction around it passed
+/// them as it began, taking the write gate that covers every statement in it. Every other statement runs through EF:
+/// outside a transaction EF opens the connection and takes the gate for it, and PostgreSQL prepares statements itself
+/// (Npgsql's automatic preparation, see <see cref="DatabaseProviders"/>); there, once prepared, a kept command given
+/// new parameter objects runs with the old ones' values.
+/// </summary>
+internal static class HotStatements
+{
+    /// <summary>Enough for every statement Timmy writes this way; past it, further texts are run but not kept.</summary>
+    private const int MaxKeptPerConnection = 64;
+
+    private static readonly ConditionalWeakTable<DbConnection, Dictionary<string, DbCommand>> Kept = new();
+
+    public static Task<int> ExecuteAsync(DbContext db, string sql, List<DbParameter> parameters, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction?.GetDbTransaction() is not { Connection: SqliteConnection connection } transaction)
+        {
+            return db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
+        }
+
+        var command = CommandFor(connection, sql);
+        command.Transaction = transaction;
+        command.Parameters.Clear();
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(parameter);
+        }
+
+        return command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A connection is used by one caller at a time, so its commands need no lock.</summary>
+    private static DbCommand CommandFor(DbConnection connection, string sql)
+    {
+        var kept = Kept.GetOrCreateValue(connection);
+        if (kept.TryGetValue(sql, out var command))
+        {
+            return command;
+        }
+
+        command = connection.CreateCommand();
+        command.CommandText = sql;
+        if (kept.Count < MaxKeptPerConnection)
+        {
+            kept[sql] = command;
+        }
+
+        return command;
+    }
+}
