@@ -6,9 +6,18 @@ namespace Timmy.Api.Payments.Stub;
 /// <summary>
 /// An embedded Lightning "node" for development and tests: it issues invoices in the seed's format,
 /// keeps its book in the database, and settles an invoice only when told to (the dev pay endpoint).
+/// One for the process, holding no DbContext of its own: its writes join group commits and its lookups are
+/// batched, so thousands of jobs asking it at once (payments, status checks, work invoices) do not each keep
+/// a pooled context while they wait. Only outgoing payments, which are rare, take a context of their own.
 /// </summary>
-public sealed class StubPaymentBackend(TimmyDbContext db, GroupCommit commits, StubSettlements settlements, TimeProvider clock) : IPaymentBackend
+public sealed class StubPaymentBackend(
+    IServiceScopeFactory scopes, GroupCommit commits, StubSettlements settlements, TimeProvider clock) : IPaymentBackend, IAsyncDisposable
 {
+    private readonly BatchedLookup<string, StubInvoice> _book = new(
+        scopes,
+        (db, hashes) => db.StubInvoices.AsNoTracking().Where(i => EF.Parameter(hashes).Contains(i.PaymentHash)).ToListAsync(CancellationToken.None),
+        invoice => invoice.PaymentHash);
+
     public string Name => "stub";
 
     public bool IsSimulated => true;
@@ -34,8 +43,7 @@ public sealed class StubPaymentBackend(TimmyDbContext db, GroupCommit commits, S
 
     public async Task<InvoiceStatus?> GetInvoiceStatusAsync(string paymentHash, CancellationToken cancellationToken)
     {
-        var invoice = await db.StubInvoices.AsNoTracking()
-            .FirstOrDefaultAsync(i => i.PaymentHash == paymentHash, cancellationToken);
+        var invoice = await _book.FindAsync(paymentHash, cancellationToken);
         if (invoice is null)
         {
             return null;
@@ -65,11 +73,13 @@ public sealed class StubPaymentBackend(TimmyDbContext db, GroupCommit commits, S
             settlements.Announce(paymentHash);
         }
 
-        return settled > 0 || await db.StubInvoices.AnyAsync(i => i.PaymentHash == paymentHash, cancellationToken);
+        return settled > 0 || await _book.FindAsync(paymentHash, cancellationToken) is not null;
     }
 
     public async Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, CancellationToken cancellationToken)
     {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
         // The stub can pay the invoices it issued itself (handy for refunds in development); for any
         // other invoice it needs a decoder.
         var own = await db.StubInvoices.AsNoTracking()
@@ -93,17 +103,17 @@ public sealed class StubPaymentBackend(TimmyDbContext db, GroupCommit commits, S
         {
             throw new PaymentBackendException("This invoice has already been paid", ex);
         }
-        finally
-        {
-            // The context is the request's: whatever happened, the payment must not be saved again by its next SaveChanges.
-            db.Entry(payment).State = EntityState.Detached;
-        }
 
         return new OutgoingPayment(payment.PaymentHash, payment.AmountSats, payment.Preimage);
     }
 
-    public async Task<OutgoingPaymentStatus?> GetOutgoingPaymentAsync(string paymentHash, CancellationToken cancellationToken) =>
-        await db.StubPayments.AnyAsync(p => p.PaymentHash == paymentHash, cancellationToken)
+    public async Task<OutgoingPaymentStatus?> GetOutgoingPaymentAsync(string paymentHash, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TimmyDbContext>().StubPayments.AnyAsync(p => p.PaymentHash == paymentHash, cancellationToken)
             ? new OutgoingPaymentStatus(OutgoingPaymentState.Succeeded)
             : null;
+    }
+
+    public ValueTask DisposeAsync() => _book.DisposeAsync();
 }

@@ -14,8 +14,9 @@ internal static class StubRegistration
 
         services.AddSingleton<StubSettlements>();
         services.AddSingleton<IInvoiceListener>(sp => sp.GetRequiredService<StubSettlements>());
-        services.AddScoped<StubPaymentBackend>();
-        services.AddScoped<IPaymentBackend>(sp => sp.GetRequiredService<StubPaymentBackend>());
+        // One for the process: it holds no context, and its batched lookups are shared by every caller.
+        services.AddSingleton<StubPaymentBackend>();
+        services.AddSingleton<IPaymentBackend>(sp => sp.GetRequiredService<StubPaymentBackend>());
         return services;
     }
 }
