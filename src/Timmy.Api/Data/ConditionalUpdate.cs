@@ -1,5 +1,7 @@
-using System.Linq.Expressions;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Timmy.Api.Data;
@@ -17,18 +19,22 @@ public sealed class ConditionalUpdate<TEntity> where TEntity : class
     private readonly List<(string Property, object? Value)> _matches = [];
 
     /// <summary>Sets a column; setting the same property twice keeps the last value.</summary>
-    public ConditionalUpdate<TEntity> SetProperty<TValue>(Expression<Func<TEntity, TValue>> property, TValue value)
+    /// <param name="property">Names the property, as in <c>j => j.State</c>; it is never called (see <see cref="PropertyNames"/>).</param>
+    public ConditionalUpdate<TEntity> SetProperty<TValue>(
+        Func<TEntity, TValue> property, TValue value, [CallerArgumentExpression(nameof(property))] string propertyText = "")
     {
-        var name = PropertyName(property);
+        var name = PropertyNames.Of(propertyText);
         _sets.RemoveAll(set => set.Property == name);
         _sets.Add((name, value));
         return this;
     }
 
     /// <summary>Updates only rows whose column equals <paramref name="value"/> (<c>IS NULL</c> for null).</summary>
-    public ConditionalUpdate<TEntity> Where<TValue>(Expression<Func<TEntity, TValue>> property, TValue value)
+    /// <param name="property">Names the property, as in <c>j => j.Id</c>; it is never called.</param>
+    public ConditionalUpdate<TEntity> Where<TValue>(
+        Func<TEntity, TValue> property, TValue value, [CallerArgumentExpression(nameof(property))] string propertyText = "")
     {
-        _matches.Add((PropertyName(property), value));
+        _matches.Add((PropertyNames.Of(propertyText), value));
         return this;
     }
 
@@ -60,9 +66,23 @@ public sealed class ConditionalUpdate<TEntity> where TEntity : class
 
         return await HotStatements.ExecuteAsync(db, text.ToString(), parameters.All, cancellationToken);
     }
+}
 
-    private static string PropertyName<TValue>(Expression<Func<TEntity, TValue>> property) =>
-        property.Body is MemberExpression { Expression: ParameterExpression } member
-            ? member.Member.Name
-            : throw new ArgumentException("Name a property of the entity, as in e => e.Name", nameof(property));
+/// <summary>
+/// The property a lambda such as <c>j => j.State</c> names, read from its source text (the caller's argument
+/// expression), which the compiler writes into the call site as a constant. A hot move therefore builds no expression
+/// tree per column, as an <c>Expression&lt;Func&lt;…&gt;&gt;</c> argument would (a few microseconds each, on the writer's
+/// serial path); the lambda itself still makes the compiler check that the property exists and its type fits.
+/// </summary>
+internal static partial class PropertyNames
+{
+    private static readonly ConcurrentDictionary<string, string> Parsed = new();
+
+    public static string Of(string lambdaText) => Parsed.GetOrAdd(lambdaText, static text =>
+        MemberAccess().Match(text) is { Success: true } match
+            ? match.Groups["property"].Value
+            : throw new ArgumentException($"Name a property of the entity, as in e => e.Name (got: {text})", "property"));
+
+    [GeneratedRegex(@"^\s*\(?\s*(?<entity>\w+)\s*\)?\s*=>\s*\k<entity>\s*\.\s*(?<property>\w+)\s*$")]
+    private static partial Regex MemberAccess();
 }

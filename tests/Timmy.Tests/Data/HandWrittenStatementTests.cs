@@ -194,8 +194,27 @@ public sealed class HandWrittenStatementTests : IDisposable
     [Fact]
     public void Only_a_property_of_the_entity_can_be_named()
     {
+        Func<Job, int> selector = j => j.Attempts;
         Assert.Throws<ArgumentException>(() => new ConditionalUpdate<Job>().SetProperty(j => j.Request.Length, 1));
         Assert.Throws<ArgumentException>(() => new ConditionalUpdate<Job>().Where(j => j.Attempts + 1, 2));
+        Assert.Throws<ArgumentException>(() => new ConditionalUpdate<Job>().Where(selector, 2));
+        Assert.Throws<ArgumentException>(() => new ConditionalUpdate<Job>().Where(j => selector(j), 2));
+    }
+
+    [Fact]
+    public async Task A_property_is_named_by_any_spelling_of_a_member_lambda()
+    {
+        var jobId = await NewJobAsync();
+
+        var rows = await _factory.WithDbAsync(db => new ConditionalUpdate<Job>()
+            .SetProperty((job) => job.Result, "spelled with parentheses")
+            .SetProperty(x=>x.Attempts, 7)
+            .Where(j => j.Id, jobId)
+            .ExecuteAsync(db, CancellationToken.None));
+
+        Assert.Equal(1, rows);
+        var stored = await LoadAsync(jobId);
+        Assert.Equal(("spelled with parentheses", 7), (stored.Result, stored.Attempts));
     }
 
     public void Dispose() => _factory.Dispose();
