@@ -14,9 +14,9 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         job.Property(j => j.State)
             .HasConversion(state => state.ToWireName(), name => JobStateMachine.FromWireName(name))
             .HasMaxLength(32);
-        job.HasIndex(j => j.State);
         job.Property(j => j.LeaseOwner).HasMaxLength(64);
-        // Workers look for leasable jobs by state and lease expiry.
+        // Workers look for leasable jobs by state and lease expiry; lookups and counts by state alone use its first
+        // column. An index on state alone would be a second one for every move to update, in the writer's serial path.
         job.HasIndex(j => new { j.State, j.LeaseExpiresAt });
         job.Property(j => j.EvalModel).HasMaxLength(128);
         job.Property(j => j.WorkModel).HasMaxLength(128);

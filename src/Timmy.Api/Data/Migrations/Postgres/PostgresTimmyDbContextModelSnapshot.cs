@@ -243,8 +243,6 @@ namespace Timmy.Api.Data.Migrations.Postgres
 
                     b.HasIndex("RefundState");
 
-                    b.HasIndex("State");
-
                     b.HasIndex("State", "LeaseExpiresAt");
 
                     b.ToTable("jobs", (string)null);

@@ -234,8 +234,6 @@ namespace Timmy.Api.Data.Migrations.Sqlite
 
                     b.HasIndex("RefundState");
 
-                    b.HasIndex("State");
-
                     b.HasIndex("State", "LeaseExpiresAt");
 
                     b.ToTable("jobs", (string)null);
