@@ -16,8 +16,10 @@ namespace Timmy.Api.Data;
 /// it). Nor may a caller inside its own SQLite transaction wait on a unit: the batch needs the write gate it holds.
 /// On PostgreSQL, batches of several instances can lock the same rows in opposite orders; the unit the server picks
 /// as a deadlock's victim is rolled back alone and run again in a later batch, once the other side has committed.
-/// Batches run on one long-lived context whose connection stays open, so the hot statements' prepared commands are kept
-/// from batch to batch (<see cref="HotStatements"/>); a batch whose transaction fails gets a fresh one for the next.
+/// Batches run on one long-lived context. On SQLite its connection stays open, so the hot statements' prepared
+/// commands are kept from batch to batch (<see cref="HotStatements"/>); on PostgreSQL each batch takes a connection
+/// from Npgsql's pool, which prunes idle ones, rather than keep one a server or proxy may close while it idles. A
+/// batch whose transaction fails gets a fresh context for the next.
 /// </summary>
 public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit> logger) : IAsyncDisposable
 {
@@ -112,7 +114,7 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
         return true;
     }
 
-    /// <summary>The batches' context, its connection opened once and kept open.</summary>
+    /// <summary>The batches' context; on SQLite its connection is opened once and kept open.</summary>
     private async Task<TimmyDbContext> WriterAsync()
     {
         if (_writer is null)
@@ -122,7 +124,10 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
             _writer = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
             // Units run either whole or each in the batch's savepoint; EF need not add its own around a unit's SaveChanges.
             _writer.Database.AutoSavepointsEnabled = false;
-            await _writer.Database.OpenConnectionAsync(CancellationToken.None);
+            if (_writer.Database.IsSqlite())
+            {
+                await _writer.Database.OpenConnectionAsync(CancellationToken.None);
+            }
         }
 
         return _writer;

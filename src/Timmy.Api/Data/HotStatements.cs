@@ -19,19 +19,19 @@ namespace Timmy.Api.Data;
 /// </summary>
 internal static class HotStatements
 {
-    /// <summary>Enough for every statement Timmy writes this way; past it, further texts are run but not kept.</summary>
+    /// <summary>Enough for every statement Timmy writes this way; past it, further texts run through EF.</summary>
     private const int MaxKeptPerConnection = 64;
 
     private static readonly ConditionalWeakTable<DbConnection, Dictionary<string, DbCommand>> Kept = new();
 
     public static Task<int> ExecuteAsync(DbContext db, string sql, List<DbParameter> parameters, CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction?.GetDbTransaction() is not { Connection: SqliteConnection connection } transaction)
+        if (db.Database.CurrentTransaction?.GetDbTransaction() is not { Connection: SqliteConnection connection } transaction
+            || KeptCommand(connection, sql) is not { } command)
         {
             return db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
         }
 
-        var command = CommandFor(connection, sql);
         command.Transaction = transaction;
         command.Parameters.Clear();
         foreach (var parameter in parameters)
@@ -42,19 +42,15 @@ internal static class HotStatements
         return command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>A connection is used by one caller at a time, so its commands need no lock.</summary>
-    private static DbCommand CommandFor(DbConnection connection, string sql)
+    /// <summary>The command kept for this text, made on first use; null once the connection keeps as many as it may.</summary>
+    /// <remarks>A connection is used by one caller at a time, so its commands need no lock.</remarks>
+    private static DbCommand? KeptCommand(DbConnection connection, string sql)
     {
         var kept = Kept.GetOrCreateValue(connection);
-        if (kept.TryGetValue(sql, out var command))
+        if (!kept.TryGetValue(sql, out var command) && kept.Count < MaxKeptPerConnection)
         {
-            return command;
-        }
-
-        command = connection.CreateCommand();
-        command.CommandText = sql;
-        if (kept.Count < MaxKeptPerConnection)
-        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
             kept[sql] = command;
         }
 
