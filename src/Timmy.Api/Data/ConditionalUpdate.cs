@@ -11,7 +11,8 @@ namespace Timmy.Api.Data;
 /// model (<see cref="MappedTable"/>), so values are stored exactly as EF stores them (value converters included).
 /// For the hottest moves only: EF's <c>ExecuteUpdate</c> translates a LINQ expression tree on every call, and under
 /// load that translation cost more CPU than SQLite's own work.
-/// The statement joins the context's transaction, where it runs as a kept, prepared command (<see cref="HotStatements"/>).
+/// The statement joins the context's transaction, if any; on SQLite, inside one, it runs as a kept, prepared command
+/// (<see cref="HotStatements"/>).
 /// </summary>
 public sealed class ConditionalUpdate<TEntity> where TEntity : class
 {

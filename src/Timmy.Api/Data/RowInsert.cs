@@ -8,8 +8,8 @@ namespace Timmy.Api.Data;
 /// Inserts one row, every mapped column, as a plain <c>INSERT</c> written from EF's model (<see cref="MappedTable"/>).
 /// For hot single-row inserts only: <c>SaveChanges</c> tracks, detects changes and batches for one row, and under load
 /// that cost more CPU than the insert itself. Every key and generated value must be set by the caller (an unset one
-/// is refused), and the entity is not tracked. The statement runs in the context's transaction (see <see cref="HotStatements"/>),
-/// and a failure is a <see cref="DbUpdateException"/> as from <c>SaveChanges</c>.
+/// is refused), and the entity is not tracked. The statement joins the context's transaction, if any (see
+/// <see cref="HotStatements"/>), and a failure is a <see cref="DbUpdateException"/> as from <c>SaveChanges</c>.
 /// </summary>
 internal static class RowInsert
 {

@@ -6,7 +6,7 @@ namespace Timmy.Api.Data;
 /// <summary>The parameters of one hand-written statement, each made by its column's own type mapping.</summary>
 internal sealed class SqlParameters(DbContext db, MappedTable table, int capacity) : IDisposable
 {
-    // Only a factory for provider parameters; the statement itself is run by EF on the context's connection.
+    // Only a factory for provider parameters; the statement itself runs on the context's connection (HotStatements).
     private readonly DbCommand _factory = db.Database.GetDbConnection().CreateCommand();
 
     public List<DbParameter> All { get; } = new(capacity);
