@@ -154,7 +154,7 @@ bench_tool() {
   shift
   "$BENCH_TOOL" "$@" >"$OUT/$name.out" 2>&1 || status=$?
   sed '/^RESULT /d' "$OUT/$name.out" >&2
-  result=$(sed -n 's/^RESULT [a-z]* //p' "$OUT/$name.out")
+  result=$(sed -n 's/^RESULT [a-z_]* //p' "$OUT/$name.out")
   if ((status != 0)) || [[ -z $result ]]; then
     FAILURES+=("$name (exit $status, see $OUT/$name.out)")
   fi
@@ -271,6 +271,8 @@ bench_tool flow flow --base "$APP_URL" --connections "$FLOW_CONNECTIONS" --secon
 
 log "SQLite ceiling (the app's schema and rows, WAL, one transaction per insert)"
 bench_tool sqlite sqlite --template "$OUT/app.db" --db "$OUT/ceiling.db" --seconds "$SQLITE_SECONDS"
+log "SQLite ceiling of the scale step (its jobs' writes alone, raw, batched as the group commit batches them)"
+bench_tool flow_writes flow-writes --template "$OUT/app.db" --db "$OUT/flow-writes.db" --jobs "$SCALE_JOBS"
 stop_server "$APP_PID" "$APP_LAUNCHER"
 
 log "Scale: $SCALE_JOBS jobs in flight, model latency $SCALE_LATENCY_MS ms"
@@ -313,6 +315,9 @@ fig() { awk -v v="${R[$1]:-}" 'BEGIN { if (v == "") print "?"; else if (v >= 100
     "(after a warm-up; setup, untimed: create the jobs and open their event streams in ${R[scale.setup_s]:-?} s)"
   echo "  throughput $(fig scale.jobs_per_s) jobs/s = $(pct "${R[scale.jobs_per_s]:-}" "${R[scale.ideal_jobs_per_s]:-}") of ideal $(fig scale.ideal_jobs_per_s) jobs/s" \
     "(>= 90%: $(verdict "${R[scale.jobs_per_s]:-}" "${R[scale.ideal_jobs_per_s]:-}" 90)); completions p50 ${R[scale.p50_complete_s]:-?} s, p99 ${R[scale.p99_complete_s]:-?} s"
+  echo "  ceiling: the same jobs' writes alone, raw SQLite, up to ${R[flow_writes.batch]:-?} a transaction: $(fig flow_writes.jobs_per_s) jobs/s" \
+    "(${R[flow_writes.units_per_job]:-?} units each, $(fig flow_writes.units_per_s) units/s); scale is $(pct "${R[scale.jobs_per_s]:-}" "${R[flow_writes.jobs_per_s]:-}") of it," \
+    "the ideal $(pct "${R[scale.ideal_jobs_per_s]:-}" "${R[flow_writes.jobs_per_s]:-}")"
   echo "  requests retried after a connection failure: ${R[scale.retries]:-?}; jobs failed: ${R[scale.failed]:-?}"
   echo "  server peak RSS $(fig scale.peak_rss_mb) MB (< 500 MB: $(awk -v m="${R[scale.peak_rss_mb]:-1e9}" 'BEGIN { print (m < 500) ? "met" : "missed" }')), threads peak ${R[scale.peak_threads]:-?}, at the end ${R[scale.final_threads]:-?}"
   echo "Footprint: start to first healthz 200 in ${R[footprint.startup_ms]:-?} ms via dotnet run (${R[footprint.apphost_startup_ms]:-?} ms from the Timmy.Api process start);" \

@@ -7,6 +7,7 @@ try
     return args switch
     {
         ["sqlite", .. var rest] => SqliteCeiling.Run(Options.Parse(rest)),
+        ["flow-writes", .. var rest] => SqliteFlowCeiling.Run(Options.Parse(rest)),
         ["load", .. var rest] => await FixedLoad.RunAsync(Options.Parse(rest)),
         ["flow", .. var rest] => await FlowLoad.RunAsync(Options.Parse(rest)),
         ["scale", .. var rest] => await ScaleRun.RunAsync(Options.Parse(rest)),
@@ -25,6 +26,8 @@ static int Usage()
         Usage: Timmy.Bench <command> [--option value ...]
           sqlite --template <timmy.db> --db <new.db> [--seconds 10]
               Raw SQLite WAL insert transactions with the rows and schema of a real job (the storage ceiling).
+          flow-writes --template <timmy.db> --db <new.db> [--jobs 10000] [--batch 256]
+              Every write of the scale step's jobs, raw, batched as the group commit batches them (the scale ceiling).
           load --url <url> [--method GET|POST] [--body <json>] [--connections 64] [--seconds 10] [--warmup 2]
               One request over and over (the fallback when wrk is not installed).
           flow --base <url> [--connections 16] [--seconds 10] [--warmup 2]
