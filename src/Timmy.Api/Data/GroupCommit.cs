@@ -107,7 +107,10 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         if (!await work(db, transaction))
         {
-            return false; // Rolled back as the transaction is disposed.
+            // Rolled back explicitly, not only by disposing: the rollback is what returns SQLite's write gate while the
+            // writer's connection stays open, so other writers need not wait for the next batch to commit.
+            await transaction.RollbackAsync(CancellationToken.None);
+            return false;
         }
 
         await transaction.CommitAsync(CancellationToken.None);

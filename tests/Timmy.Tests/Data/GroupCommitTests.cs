@@ -70,6 +70,25 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lone_failing_unit_lets_other_writers_in_at_once()
+    {
+        var jobId = await NewJobAsync();
+        var commits = _factory.Services.GetRequiredService<GroupCommit>();
+
+        // A batch of one unit that writes and then throws (an idempotency key's losing insert, say) is rolled back.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => commits.RunAsync<int>(async db =>
+        {
+            await Rename(db, jobId, "never");
+            throw new InvalidOperationException("this unit fails after writing");
+        }, CancellationToken.None).WaitAsync(Bound));
+
+        // A writer outside the group commit (a refund claim, a session credit) goes ahead without waiting for another batch.
+        var renamed = _factory.WithDbAsync(db => Rename(db, jobId, "after"));
+        Assert.Equal(1, await renamed.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("after", await _factory.WithDbAsync(db => db.Jobs.Where(j => j.Id == jobId).Select(j => j.Request).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Racing_moves_of_one_job_have_exactly_one_winner()
     {
         var jobId = await NewJobAsync();
