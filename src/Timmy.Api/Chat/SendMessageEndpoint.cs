@@ -67,6 +67,6 @@ internal static partial class SendMessageEndpoint
         return null;
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")] // \z, not $: $ also matches before a final newline
     private static partial Regex ModelName();
 }

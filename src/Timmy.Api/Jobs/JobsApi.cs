@@ -29,8 +29,8 @@ public static class JobsApi
         HttpRequest http, JobIntake intake, IPaymentBackend payments, IOptions<JobOptions> options, CancellationToken cancellationToken)
     {
         var (request, error) = await TextInput.ReadFieldAsync(http, "request", RequestRequired, options.Value.MaxRequestChars, cancellationToken);
-        var key = http.Headers[IdempotencyKey.Header].ToString() is { Length: > 0 } header ? header : null;
-        error ??= key is null ? null : IdempotencyKey.Problem(key);
+        var (key, keyError) = IdempotencyKey.From(http.Headers);
+        error ??= keyError;
         if (error is not null)
         {
             return ApiErrors.BadRequest(error);

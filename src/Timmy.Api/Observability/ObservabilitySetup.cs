@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Routing;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -53,7 +54,8 @@ public static class ObservabilitySetup
 
     public static WebApplication MapTimmyMetrics(this WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        // The exporter maps every method; a scrape is a GET, and any other method gets the usual JSON 405.
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         return app;
     }
 }

@@ -29,4 +29,12 @@ public sealed class Session
     public Invoice? DepositInvoice => Invoices.FirstOrDefault(i => i.Kind == InvoiceKind.SessionDeposit);
 
     public Invoice? PendingTopup => Invoices.FirstOrDefault(i => i.Id == PendingTopupInvoiceId);
+
+    /// <summary>
+    /// The top-ups that may still turn out paid: the pending one, and any other unpaid one issued after
+    /// <paramref name="issuedAfter"/>. A top-up whose invoice lapsed unpaid is replaced by the next top-up request, and
+    /// the replaced one still counts if a payment of it is reported late.
+    /// </summary>
+    public IEnumerable<Invoice> TopupsAwaitingPayment(DateTimeOffset issuedAfter) =>
+        Invoices.Where(i => i is { Kind: InvoiceKind.SessionTopup, PaidAt: null } && (i.Id == PendingTopupInvoiceId || i.CreatedAt > issuedAfter));
 }

@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
+using Timmy.Api.Jobs;
 using Timmy.Api.Observability;
 using Timmy.Api.Payments;
+using Timmy.Api.Payments.Watching;
 
 namespace Timmy.Api.Sessions;
 
@@ -15,6 +17,7 @@ public sealed class SessionAdvancer(
     PaymentChecks checks,
     SessionReservations reservations,
     IOptions<SessionsOptions> options,
+    IOptions<JobOptions> invoiceOptions,
     TimeProvider clock,
     TimmyMetrics metrics)
 {
@@ -32,9 +35,13 @@ public sealed class SessionAdvancer(
             await CreditAsync(session.Id, deposit, depositPaidAt, LedgerEntryKind.Deposit, cancellationToken);
         }
 
-        if (session.PendingTopup is { } topup && await checks.PaidAtAsync(topup, cancellationToken) is { } topupPaidAt)
+        var stillPayable = PendingInvoices.StillPayableIfIssuedAfter(clock.GetUtcNow(), invoiceOptions.Value.InvoiceExpiry);
+        foreach (var topup in session.TopupsAwaitingPayment(stillPayable))
         {
-            await CreditAsync(session.Id, topup, topupPaidAt, LedgerEntryKind.Topup, cancellationToken);
+            if (await checks.PaidAtAsync(topup, cancellationToken) is { } topupPaidAt)
+            {
+                await CreditAsync(session.Id, topup, topupPaidAt, LedgerEntryKind.Topup, cancellationToken);
+            }
         }
 
         await reservations.ReleaseAbandonedAsync(sessionId, cancellationToken);
@@ -79,7 +86,8 @@ public sealed class SessionAdvancer(
                 set.SetProperty(s => s.LastActivityAt, now);
                 if (kind == LedgerEntryKind.Topup)
                 {
-                    set.SetProperty(s => s.PendingTopupInvoiceId, (Guid?)null);
+                    // Frees the slot only for its own invoice: a late payment of a replaced top-up leaves the new one pending.
+                    set.SetProperty(s => s.PendingTopupInvoiceId, s => s.PendingTopupInvoiceId == invoice.Id ? null : s.PendingTopupInvoiceId);
                 }
 
                 // A deposit activates; a top-up resumes a paused (or lapsed) session once the balance is enough again.

@@ -180,7 +180,9 @@ public static class SessionsApi
             return ApiErrors.Conflict($"Session is {Wire(session.State)}; only an active or paused session can be topped up");
         }
 
-        if (session.PendingTopupInvoiceId is not null)
+        // A pending top-up blocks another until it is paid or its invoice lapses; a lapsed one is replaced.
+        var replaced = session.PendingTopupInvoiceId;
+        if (session.PendingTopup is { } pending && pending.CreatedAt + jobOptions.Value.InvoiceExpiry > clock.GetUtcNow())
         {
             return ApiErrors.Conflict("A top-up is already pending for this session; pay it first");
         }
@@ -200,9 +202,9 @@ public static class SessionsApi
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Invoices.Add(invoice);
         await db.SaveChangesAsync(cancellationToken);
-        // Only one top-up may be pending: the first request to fill the slot wins.
+        // Only one top-up may be pending: the first request to fill (or refill) the slot wins.
         var claimed = await db.Sessions
-            .Where(s => s.Id == sessionId && s.PendingTopupInvoiceId == null
+            .Where(s => s.Id == sessionId && s.PendingTopupInvoiceId == replaced
                 && (s.State == SessionState.Active || s.State == SessionState.Paused))
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.PendingTopupInvoiceId, invoice.Id), cancellationToken);
         if (claimed == 0)
@@ -299,10 +301,21 @@ public static class SessionsApi
         }
 
         return body.Value.TryGetProperty("amount_sats", out var value)
-            && value.ValueKind == JsonValueKind.Number
-            && value.TryGetInt64(out var sats)
+            && WholeNumber(value) is { } sats
             && sats >= options.MinDepositSats && sats <= options.MaxDepositSats
                 ? new(sats, null)
                 : new(0, range);
     }
+
+    /// <summary>
+    /// The value as a whole number, however spelled: JSON Schema's <c>integer</c> (the contract's type) counts any number
+    /// with no fractional part, so <c>500</c>, <c>500.0</c> and <c>5e2</c> are all 500; null for 500.5 or a string.
+    /// </summary>
+    private static long? WholeNumber(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number
+        && value.TryGetDecimal(out var number)
+        && number == decimal.Truncate(number)
+        && number is >= long.MinValue and <= long.MaxValue
+            ? (long)number
+            : null;
 }

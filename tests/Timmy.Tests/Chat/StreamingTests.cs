@@ -140,6 +140,7 @@ public sealed class StreamingTests : IDisposable
         { """{"content": "hi", "model": ""}""", "'model' must be a model name" },
         { """{"content": "hi", "model": "../../v1/files"}""", "'model' must be a model name" },
         { """{"content": "hi", "model": 5}""", "'model' must be a model name" },
+        { """{"content": "hi", "model": "gemini-3-flash-preview\n"}""", "'model' must be a model name" },
         { """{"content": "hi""", "Malformed JSON" },
     };
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -72,6 +73,36 @@ public sealed class IdempotencyTests : IDisposable
         var response = await _factory.CreateClient().SendAsync(message);
 
         Assert.Contains("Idempotency-Key", await response.AssertErrorAsync(HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
+    public async Task An_empty_key_is_a_400_not_no_key()
+    {
+        // HttpClient drops a header without a value (curl sends one with -H 'Idempotency-Key;'), so set it on the request itself.
+        var context = await _factory.Server.SendAsync(http =>
+        {
+            http.Request.Method = HttpMethods.Post;
+            http.Request.Path = "/api/jobs";
+            http.Request.ContentType = "application/json";
+            http.Request.Headers["Idempotency-Key"] = "";
+            http.Request.Body = new MemoryStream("{\"request\": \"hi\"}"u8.ToArray());
+        });
+
+        Assert.Equal(StatusCodes.Status400BadRequest, context.Response.StatusCode);
+        Assert.Contains("Idempotency-Key must be 1 to 255", await new StreamReader(context.Response.Body).ReadToEndAsync());
+        Assert.Equal(0, await _factory.CountRowsAsync());
+    }
+
+    [Fact]
+    public async Task Two_key_headers_are_a_400_not_one_key_joined_by_a_comma()
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, "/api/jobs") { Content = JsonContent.Create(new { request = "hi" }) };
+        message.Headers.Add("Idempotency-Key", ["key-a", "key-b"]);
+
+        var response = await _factory.CreateClient().SendAsync(message);
+
+        Assert.Contains("Send one Idempotency-Key header, not 2", await response.AssertErrorAsync(HttpStatusCode.BadRequest));
+        Assert.Equal(0, await _factory.CountRowsAsync());
     }
 
     [Fact]

@@ -31,6 +31,17 @@ public sealed class ObservabilityTests : IDisposable
         Assert.Contains("gen_ai_client_operation_duration", text);
     }
 
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("DELETE")]
+    public async Task Metrics_answer_only_GET(string method)
+    {
+        var response = await _factory.CreateClient().SendAsync(new HttpRequestMessage(new HttpMethod(method), "/metrics"));
+
+        await response.AssertErrorAsync(HttpStatusCode.MethodNotAllowed);
+        Assert.Contains("GET", response.Content.Headers.Allow);
+    }
+
     [Fact]
     public async Task Readyz_reports_each_dependency_when_all_are_up()
     {

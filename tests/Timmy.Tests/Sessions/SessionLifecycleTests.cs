@@ -34,11 +34,27 @@ public sealed class SessionLifecycleTests : IDisposable
     }
 
     [Theory]
+    [InlineData("500.0")]
+    [InlineData("5e2")]
+    [InlineData("5E+2")]
+    [InlineData("500.000")]
+    public async Task An_amount_spelled_with_a_zero_fraction_or_an_exponent_is_that_whole_number(string amount)
+    {
+        // JSON Schema's integer, the contract's type for amount_sats, is any number without a fractional part.
+        var response = await _factory.CreateClient().PostRawAsync("/api/sessions", $$"""{"amount_sats": {{amount}}}""");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(500, (await response.ReadJsonAsync()).GetProperty("invoice").GetProperty("amountSats").GetInt64());
+    }
+
+    [Theory]
     [InlineData("{}")]
     [InlineData("""{"amount_sats": 99}""")]
     [InlineData("""{"amount_sats": 10001}""")]
     [InlineData("""{"amount_sats": "500"}""")]
     [InlineData("""{"amount_sats": 500.5}""")]
+    [InlineData("""{"amount_sats": 5.005e2}""")]
+    [InlineData("""{"amount_sats": 1e-7}""")]
     [InlineData("""{"amount_sats": null}""")]
     [InlineData("""{"amount_sats": true}""")]
     [InlineData("""{"amount_sats": -500}""")]
@@ -108,6 +124,46 @@ public sealed class SessionLifecycleTests : IDisposable
         Assert.Equal("Session not found", await (await client.GetAsync($"/api/sessions/{id}")).AssertErrorAsync(HttpStatusCode.NotFound));
         await (await client.SessionRequestAsync(id, "x", "hi")).AssertErrorAsync(HttpStatusCode.NotFound);
         await (await client.TopupAsync(id, "x", 100)).AssertErrorAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_top_up_whose_invoice_lapsed_unpaid_is_replaced_by_the_next_request()
+    {
+        var client = _factory.CreateClient();
+        var (id, macaroon) = await client.ActiveSessionAsync(1000);
+        var lapsed = await (await client.TopupAsync(id, macaroon, 200)).ReadJsonAsync();
+        Assert.Contains("pay it first", await (await client.TopupAsync(id, macaroon, 300)).AssertErrorAsync(HttpStatusCode.Conflict));
+
+        _clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1)); // the top-up invoice's hour is up, unpaid
+        var response = await client.TopupAsync(id, macaroon, 300);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var replacement = await response.ReadJsonAsync();
+        Assert.NotEqual(lapsed.Str("topup", "paymentHash"), replacement.Str("topup", "paymentHash"));
+        Assert.Equal(replacement.Str("topup", "paymentRequest"), (await client.GetSessionAsync(id)).Str("pendingTopup", "paymentRequest"));
+        await client.PayAsync(replacement.Str("topup", "paymentHash"));
+        Assert.Equal(1300, (await client.GetSessionAsync(id)).GetProperty("balanceSats").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_replaced_top_up_paid_late_is_still_credited_and_the_new_one_stays_pending()
+    {
+        var client = _factory.CreateClient();
+        var (id, macaroon) = await client.ActiveSessionAsync(1000);
+        var lapsed = await (await client.TopupAsync(id, macaroon, 200)).ReadJsonAsync();
+        _clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        var replacement = await (await client.TopupAsync(id, macaroon, 300)).ReadJsonAsync();
+
+        // The node reports a payment of the replaced invoice after all (one settled in its last moments, say).
+        await client.PayAsync(lapsed.Str("topup", "paymentHash"));
+        var session = await client.GetSessionAsync(id);
+
+        Assert.Equal(1200, session.GetProperty("balanceSats").GetInt64());
+        Assert.Equal(replacement.Str("topup", "paymentRequest"), session.Str("pendingTopup", "paymentRequest"));
+        await client.PayAsync(replacement.Str("topup", "paymentHash"));
+        Assert.Equal(1500, (await client.GetSessionAsync(id)).GetProperty("balanceSats").GetInt64());
+        var topups = await _factory.WithDbAsync(db => db.SessionLedger.Where(e => e.Kind == LedgerEntryKind.Topup).Select(e => e.AmountSats).ToListAsync());
+        Assert.Equal([200, 300], topups.Order());
     }
 
     [Fact]

@@ -15,6 +15,9 @@ internal static class PendingInvoices
     /// <summary>An invoice paid in its last moments may be seen a little later; keep asking for a while.</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
+    /// <summary>The earliest issue time of an invoice that may still be paid, or whose payment may still be reported.</summary>
+    public static DateTimeOffset StillPayableIfIssuedAfter(DateTimeOffset now, TimeSpan invoiceExpiry) => now - invoiceExpiry - Grace;
+
     /// <summary>
     /// One page of the jobs and sessions with an unpaid, unexpired invoice, oldest first, from invoices issued
     /// after <paramref name="after"/> (a page boundary; invoices sharing its exact instant wait for the next round).
@@ -22,7 +25,7 @@ internal static class PendingInvoices
     public static async Task<PendingPage> AwaitingPaymentAsync(
         TimmyDbContext db, DateTimeOffset now, TimeSpan invoiceExpiry, DateTimeOffset? after, int limit, CancellationToken cancellationToken)
     {
-        var issuedAfter = now - invoiceExpiry - Grace;
+        var issuedAfter = StillPayableIfIssuedAfter(now, invoiceExpiry);
         if (after > issuedAfter)
         {
             issuedAfter = after.Value;
