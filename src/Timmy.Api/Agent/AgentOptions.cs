@@ -25,6 +25,14 @@ public sealed class AgentOptions
     public AnthropicProviderOptions Anthropic { get; set; } = new();
 
     public OpenAIProviderOptions OpenAI { get; set; } = new();
+
+    /// <summary>The configured provider's bounds on a call; null for the offline model, which has none to speak of.</summary>
+    public ModelCallLimits? ProviderLimits => Provider.ToLowerInvariant() switch
+    {
+        "anthropic" => Anthropic,
+        "openai" => OpenAI,
+        _ => null,
+    };
 }
 
 /// <summary>Bounds on one model call: a job whose provider keeps failing ends failed, never stuck.</summary>
@@ -37,6 +45,12 @@ public abstract class ModelCallLimits
     public int MaxRetries { get; set; } = 2;
 
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
+
+    /// <summary>
+    /// The longest one call may take with every retry: each attempt's timeout, plus a minute before each retry for the
+    /// SDK's backoff or the provider's retry-after.
+    /// </summary>
+    public TimeSpan LongestCall => Timeout * (MaxRetries + 1) + TimeSpan.FromMinutes(1) * MaxRetries;
 }
 
 public sealed class AnthropicProviderOptions : ModelCallLimits

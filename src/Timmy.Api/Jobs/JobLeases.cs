@@ -37,6 +37,16 @@ public sealed class JobLeases(TimmyDbContext db, TimeProvider clock)
                 .SetProperty(j => j.Attempts, j => j.Attempts - 1), cancellationToken);
 
     /// <summary>
+    /// Extends a lease whose worker is still at the job; false once the lease is no longer this one (the job moved on,
+    /// or its lease ran out and another worker took it).
+    /// </summary>
+    public async Task<bool> RenewAsync(JobLease lease, DateTimeOffset until, CancellationToken cancellationToken) =>
+        await db.Jobs
+            .Where(j => j.Id == lease.JobId && j.LeaseOwner == lease.Owner && j.Attempts == lease.Attempt
+                && (j.State == JobState.Evaluating || j.State == JobState.Executing))
+            .ExecuteUpdateAsync(set => set.SetProperty(j => j.LeaseExpiresAt, until), cancellationToken) == 1;
+
+    /// <summary>
     /// Ends a lease early but lets the job be taken up again (by any worker) only at <paramref name="retryAt"/>. Only
     /// while the lease is still this one: if it expired and another worker took the job, that worker's lease stands.
     /// </summary>

@@ -19,7 +19,10 @@ public sealed class JobOptions
     /// <summary>Jobs one instance works on at once. Model calls are async, so this can be large.</summary>
     public int WorkerConcurrency { get; set; } = 256;
 
-    /// <summary>How long a worker holds a job before another may presume it dead; longer than any model call.</summary>
+    /// <summary>
+    /// How long a worker holds a job before another may presume it dead. The worker renews it every third of this while
+    /// it works, so only a worker that died loses its job, and a model call may take longer than this.
+    /// </summary>
     public int LeaseSeconds { get; set; } = 300;
 
     /// <summary>How often workers look for work besides being woken, which is how abandoned jobs are found.</summary>

@@ -152,6 +152,8 @@ public sealed partial class JobWorker(
 
     private async Task ProcessAsync(JobLease lease)
     {
+        using var done = new CancellationTokenSource();
+        var renewing = RenewWhileWorkingAsync(lease, done.Token);
         try
         {
             // Paid work is not abandoned because the host is stopping; StopAsync decides how long to wait for it.
@@ -164,6 +166,8 @@ public sealed partial class JobWorker(
         }
         finally
         {
+            await done.CancelAsync();
+            await renewing;
             _inFlight.TryRemove(lease, out _);
             ReturnPlaces(1);
             if (_mayHaveWaiting && !lifetime.ApplicationStopping.IsCancellationRequested)
@@ -172,6 +176,43 @@ public sealed partial class JobWorker(
             }
         }
     }
+
+    /// <summary>
+    /// Keeps the lease while the model works, every third of its length, so a call that outlasts it (a slow model and its
+    /// SDK's retries can take many minutes) is not presumed dead and run again by another worker. Only a worker that
+    /// stops renewing, because its process died, loses its jobs; they are taken up again once the lease runs out.
+    /// </summary>
+    private async Task RenewWhileWorkingAsync(JobLease lease, CancellationToken done)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(LeaseDuration / 3, clock, done);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                if (!await scope.ServiceProvider.GetRequiredService<JobLeases>().RenewAsync(lease, clock.GetUtcNow() + LeaseDuration, CancellationToken.None))
+                {
+                    return; // The job moved on, or is another worker's now: nothing left to keep.
+                }
+            }
+            catch (Exception ex)
+            {
+                // The lease still has two thirds of its time: try again at the next beat.
+                LogRenewFailed(ex, lease.JobId);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Could not renew the lease of job {JobId}; trying again shortly")]
+    private partial void LogRenewFailed(Exception ex, Guid jobId);
 
     [LoggerMessage(LogLevel.Warning, "Could not claim jobs; retrying on the next scan")]
     private partial void LogClaimFailed(Exception ex);

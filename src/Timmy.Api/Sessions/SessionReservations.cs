@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Timmy.Api.Agent;
 using Timmy.Api.Data;
 
 namespace Timmy.Api.Sessions;
@@ -9,12 +10,32 @@ namespace Timmy.Api.Sessions;
 /// <see cref="SessionsOptions.ReservationTimeoutSeconds"/> the request is marked failed, uncharged, and its
 /// reserved sats return to the balance. The conditional update on the request makes this happen once.
 /// </summary>
-public sealed class SessionReservations(TimmyDbContext db, IOptions<SessionsOptions> options, TimeProvider clock)
+public sealed class SessionReservations(TimmyDbContext db, IOptions<SessionsOptions> options, IOptions<AgentOptions> agent, TimeProvider clock)
 {
+    /// <summary>
+    /// How long a request may run before it is presumed interrupted: the configured timeout, but never less than its
+    /// two model calls with all their retries and a minute to settle. A request still working when its reservation was
+    /// given back would be delivered free, and the client could withdraw the sats meanwhile.
+    /// </summary>
+    public TimeSpan AbandonedAfter
+    {
+        get
+        {
+            var configured = TimeSpan.FromSeconds(options.Value.ReservationTimeoutSeconds);
+            if (agent.Value.ProviderLimits is not { } limits)
+            {
+                return configured;
+            }
+
+            var longestRequest = limits.LongestCall * 2 + TimeSpan.FromMinutes(1);
+            return longestRequest > configured ? longestRequest : configured;
+        }
+    }
+
     public async Task ReleaseAbandonedAsync(Guid sessionId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var cutoff = now - TimeSpan.FromSeconds(options.Value.ReservationTimeoutSeconds);
+        var cutoff = now - AbandonedAfter;
         var abandoned = await db.SessionRequests.AsNoTracking()
             .Where(r => r.SessionId == sessionId && r.Outcome == SessionRequestOutcome.Running && r.CreatedAt <= cutoff)
             .Select(r => new { r.Id, r.ReservedSats })

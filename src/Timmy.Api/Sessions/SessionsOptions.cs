@@ -13,7 +13,10 @@ public sealed class SessionsOptions
 
     public int IdleExpiryHours { get; set; } = 24;
 
-    /// <summary>A request still unsettled after this long was interrupted (a crash); its reservation is given back.</summary>
+    /// <summary>
+    /// A request still unsettled after this long was interrupted (a crash); its reservation is given back. Never less
+    /// than the longest a request's two model calls may take (<see cref="SessionReservations"/>).
+    /// </summary>
     public int ReservationTimeoutSeconds { get; set; } = 900;
 
     /// <summary>Hex or base64 root key for session macaroons. Empty: generated once and kept in the database.</summary>

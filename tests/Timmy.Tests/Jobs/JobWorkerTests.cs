@@ -25,6 +25,33 @@ public sealed class JobWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_model_call_longer_than_the_lease_keeps_its_job_and_runs_once()
+    {
+        // A 1 s lease and a 4 s model: without renewal the job would be claimed again each second and fail at its fourth attempt.
+        using var factory = new TimmyFactory
+        {
+            Settings = { ["Jobs:WorkerScanMilliseconds"] = "50", ["Jobs:LeaseSeconds"] = "1", ["Agent:OfflineLatencyMs"] = "4000" },
+        };
+        var client = factory.CreateClient();
+        var created = await client.CreateJobAsync("What is a satoshi?");
+        var jobId = Guid.Parse(created.Str("jobId"));
+        await client.PayAsync(created.Str("evalInvoice", "paymentHash"));
+
+        var mostAttempts = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        Job job;
+        while ((job = await factory.WithDbAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId))).State is JobState.AwaitingEvalPayment or JobState.Evaluating
+            && DateTime.UtcNow < deadline)
+        {
+            mostAttempts = Math.Max(mostAttempts, job.Attempts);
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(JobState.AwaitingWorkPayment, job.State);
+        Assert.Equal(1, mostAttempts);
+    }
+
+    [Fact]
     public async Task A_job_whose_workers_keep_dying_fails_with_the_work_amount_owed_back()
     {
         var client = _factory.CreateClient();
