@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Timmy.Api.Data.Sqlite;
 
 namespace Timmy.Api.Data;
@@ -19,7 +20,7 @@ public static class DatabaseSetup
         {
             // No retrying execution strategy: the state machine's explicit transactions must not be replayed blindly.
             var npgsql = DatabaseProviders.ToNpgsql(connectionString);
-            services.AddDbContextPool<TimmyDbContext, PostgresTimmyDbContext>(options => options.UseNpgsql(npgsql));
+            services.AddDbContextPool<TimmyDbContext, PostgresTimmyDbContext>(options => options.UseNpgsql(npgsql).LogFailuresOnlyWhereUnhandled());
         }
         else
         {
@@ -30,11 +31,23 @@ public static class DatabaseSetup
             services.AddDbContextPool<TimmyDbContext, SqliteTimmyDbContext>((provider, options) => options
                 .UseSqlite(sqlite.ToString())
                 .UseLeanSqliteConnections()
-                .AddInterceptors(provider.GetRequiredService<SqliteWriteGateInterceptor>()));
+                .AddInterceptors(provider.GetRequiredService<SqliteWriteGateInterceptor>())
+                .LogFailuresOnlyWhereUnhandled());
         }
 
         return services;
     }
+
+    /// <summary>
+    /// EF logs every failed statement and save as an error, stack trace included, before the caller sees the exception.
+    /// Timmy expects some (a unique key that tells which of two racing requests won, a conditional insert that lost)
+    /// and handles them; one it does not handle is logged where it surfaces (a failed group commit, a 500). So EF's own
+    /// entries are kept at Debug, and an expected race does not fill the log with errors.
+    /// </summary>
+    private static DbContextOptionsBuilder LogFailuresOnlyWhereUnhandled(this DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(warnings => warnings.Log(
+            (RelationalEventId.CommandError, LogLevel.Debug),
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 
     /// <summary>Applies migrations (instances starting together take turns under EF's migration lock); for SQLite also creates the folder and turns on WAL.</summary>
     public static async Task InitializeDatabaseAsync(this WebApplication app)

@@ -51,6 +51,19 @@ public sealed class IdempotencyTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_retries_log_no_error_for_the_races_they_lose()
+    {
+        var errors = new LoggedErrors();
+        using var factory = new TimmyFactory { TestServices = errors.InstallIn };
+        var client = factory.CreateClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => CreateAsync(client, "key-4", "What is a satoshi?")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Empty(errors.Entries);
+    }
+
+    [Fact]
     public async Task Different_keys_create_different_jobs()
     {
         var client = _factory.CreateClient();
