@@ -11,11 +11,20 @@ public static class JsonBody
     /// <summary>Bodies past this size are refused before parsing; no endpoint needs more.</summary>
     public const int MaxBytes = 64 * 1024;
 
+    /// <summary>Objects and arrays nested deeper than this are refused; no endpoint's body has more than two levels.</summary>
+    public const int MaxDepth = 32;
+
     public static async Task<JsonBodyResult> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!IsJsonContentType(request.ContentType))
         {
             return JsonBodyResult.Fail("Content-Type must be application/json");
+        }
+
+        // A compressed body would otherwise be parsed as if it were plain JSON (and fail as "malformed", or worse, pass).
+        if (request.Headers.ContentEncoding.Any(coding => !string.Equals(coding?.Trim(), "identity", StringComparison.OrdinalIgnoreCase)))
+        {
+            return JsonBodyResult.Fail($"Content-Encoding '{request.Headers.ContentEncoding}' is not supported: send the JSON body uncompressed");
         }
 
         if (request.ContentLength > MaxBytes)
@@ -44,7 +53,7 @@ public static class JsonBody
 
         try
         {
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = MaxDepth });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return JsonBodyResult.Fail("Request body must be a JSON object");
@@ -52,9 +61,12 @@ public static class JsonBody
 
             return JsonBodyResult.Ok(document.RootElement.Clone());
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            return JsonBodyResult.Fail("Malformed JSON in request body");
+            // System.Text.Json tells a depth overrun only by its message; the JSON itself may be well formed.
+            return JsonBodyResult.Fail(ex.Message.Contains("maximum configured depth", StringComparison.Ordinal)
+                ? $"JSON in request body is nested deeper than {MaxDepth} levels"
+                : "Malformed JSON in request body");
         }
     }
 

@@ -63,7 +63,32 @@ public sealed class CreateJobTests : IDisposable
         { "\"just a string\"", "application/json", "must be a JSON object" },
         { """{"request": "hello"}""", "text/plain", "Content-Type must be application/json" },
         { """{"request": "hello"}""", "application/x-www-form-urlencoded", "Content-Type must be application/json" },
+        { "{\"request\": \"deep\", \"x\": " + new string('[', 40) + new string(']', 40) + "}", "application/json", "nested deeper than 32 levels" },
     };
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("br")]
+    [InlineData("deflate")]
+    public async Task A_compressed_body_is_refused_rather_than_read_as_plain_json(string coding)
+    {
+        var content = new StringContent("""{"request": "hello"}""", System.Text.Encoding.UTF8, "application/json");
+        content.Headers.ContentEncoding.Add(coding);
+
+        var response = await _factory.CreateClient().PostAsync("/api/jobs", content);
+
+        Assert.Contains("Content-Encoding", await response.AssertErrorAsync(HttpStatusCode.BadRequest));
+        Assert.Equal(0, await _factory.CountRowsAsync());
+    }
+
+    [Fact]
+    public async Task An_identity_content_encoding_is_plain_json()
+    {
+        var content = new StringContent("""{"request": "hello"}""", System.Text.Encoding.UTF8, "application/json");
+        content.Headers.ContentEncoding.Add("identity");
+
+        Assert.Equal(HttpStatusCode.Created, (await _factory.CreateClient().PostAsync("/api/jobs", content)).StatusCode);
+    }
 
     [Theory]
     [MemberData(nameof(BadBodies))]
