@@ -39,14 +39,16 @@ public static class DatabaseSetup
     }
 
     /// <summary>
-    /// EF logs every failed statement and save as an error, stack trace included, before the caller sees the exception.
-    /// Timmy expects some (a unique key that tells which of two racing requests won, a conditional insert that lost)
-    /// and handles them; one it does not handle is logged where it surfaces (a failed group commit, a 500). So EF's own
-    /// entries are kept at Debug, and an expected race does not fill the log with errors.
+    /// EF logs every failed statement and save as an error, stack trace included, before the caller sees the exception
+    /// (and on PostgreSQL a third time, as an error "using the connection"). Timmy expects some (a unique key that tells
+    /// which of two racing requests won, a conditional insert that lost) and handles them; one it does not handle is
+    /// logged where it surfaces (a failed group commit, a 500, readiness). So EF's own entries are kept at Debug, and
+    /// an expected race does not fill the log with errors.
     /// </summary>
     private static DbContextOptionsBuilder LogFailuresOnlyWhereUnhandled(this DbContextOptionsBuilder options) =>
         options.ConfigureWarnings(warnings => warnings.Log(
             (RelationalEventId.CommandError, LogLevel.Debug),
+            (RelationalEventId.ConnectionError, LogLevel.Debug),
             (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 
     /// <summary>Applies migrations (instances starting together take turns under EF's migration lock); for SQLite also creates the folder and turns on WAL.</summary>
