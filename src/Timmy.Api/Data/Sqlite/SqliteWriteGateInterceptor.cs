@@ -7,7 +7,8 @@ namespace Timmy.Api.Data.Sqlite;
 /// <summary>
 /// Puts every EF Core write on SQLite through the <see cref="SqliteWriteGate"/>: a transaction takes the gate
 /// when it begins and returns it when it commits, rolls back, fails or its connection closes (a transaction
-/// disposed without a commit ends that way); a write statement outside a transaction holds it until it has run
+/// disposed without a commit ends that way when EF opened the connection for it; on a connection kept open, as the
+/// group commit's is, it must be rolled back explicitly); a write statement outside a transaction holds it until it has run
 /// (for a statement that returns rows, until its reader is disposed, when SQLite commits it). Reads never wait.
 /// </summary>
 public sealed class SqliteWriteGateInterceptor(SqliteWriteGate gate) : DbCommandInterceptor, IDbTransactionInterceptor, IDbConnectionInterceptor
