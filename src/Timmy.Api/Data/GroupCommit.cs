@@ -14,8 +14,13 @@ namespace Timmy.Api.Data;
 /// and must do nothing but their database work. Units get the batch's DbContext and must not wait on anything but
 /// that database: not on the network, and not on another unit (which would wait for the batch that is waiting for
 /// it). Nor may a caller inside its own SQLite transaction wait on a unit: the batch needs the write gate it holds.
-/// On PostgreSQL, batches of several instances can lock the same rows in opposite orders; the unit the server picks
-/// as a deadlock's victim is rolled back alone and run again in a later batch, once the other side has committed.
+/// On PostgreSQL, batches of several instances can want the same rows. A unit may name the rows it updates with a
+/// lock key (a job's id, say) and a batch runs its units in key order, so that batches lock such rows in one order and
+/// do not deadlock on them: each deadlock costs the server's deadlock timeout (a second by default) before it is
+/// found, and many polls of the same paid jobs on two instances chained enough of them to hold a poll past 30 seconds
+/// on a loaded machine. Where one still comes (between
+/// units without a key), the unit the server picks as its victim is rolled back alone and run again in a later
+/// batch, once the other side has committed.
 /// Batches run on one long-lived context. On SQLite its connection stays open, so the hot statements' prepared
 /// commands are kept from batch to batch (<see cref="HotStatements"/>); on PostgreSQL each batch takes a connection
 /// from Npgsql's pool, which prunes idle ones, rather than keep one a server or proxy may close while it idles. A
@@ -35,10 +40,15 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
     private BatchQueue<Unit> Units => LazyInitializer.EnsureInitialized(ref _units, () => new BatchQueue<Unit>(MaxBatch, CommitAsync));
 
     /// <summary>Runs <paramref name="work"/> in a shared transaction and returns its result once that has committed.</summary>
-    public Task<T> RunAsync<T>(Func<TimmyDbContext, Task<T>> work, CancellationToken cancellationToken)
+    /// <param name="lockKey">
+    /// Names the rows <paramref name="work"/> updates, the same for every unit that updates them. A batch runs its
+    /// units in ordinal order of their keys (units without one first, in the order they came), so two instances'
+    /// batches take such rows' locks in the same order.
+    /// </param>
+    public Task<T> RunAsync<T>(Func<TimmyDbContext, Task<T>> work, CancellationToken cancellationToken, string? lockKey = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var unit = new Unit<T>(work);
+        var unit = new Unit<T>(work) { LockKey = lockKey };
         Units.Add(unit);
         // Once queued the unit runs even if this caller stops waiting: it is whole either way.
         return unit.Result.Task.WaitAsync(cancellationToken);
@@ -58,8 +68,9 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
         await DropWriterAsync();
     }
 
-    private async Task CommitAsync(List<Unit> batch)
+    private async Task CommitAsync(List<Unit> arrived)
     {
+        var batch = InLockOrder(arrived);
         var done = new List<Unit>(batch.Count);
         var failed = new List<(Unit Unit, Exception Error)>();
         var again = new List<Unit>();
@@ -97,6 +108,10 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
             again.ForEach(RunAgain);
         }
     }
+
+    /// <summary>The batch in lock-key order; a stable sort, so units of one key keep the order they came in.</summary>
+    private static List<Unit> InLockOrder(List<Unit> arrived) =>
+        arrived.Exists(unit => unit.LockKey is not null) ? arrived.OrderBy(unit => unit.LockKey, StringComparer.Ordinal).ToList() : arrived;
 
     /// <summary>Runs <paramref name="work"/> in the batch's own context and transaction, committing only if it says so.</summary>
     private async Task<bool> InTransactionAsync(Func<TimmyDbContext, IDbContextTransaction, Task<bool>> work)
@@ -245,6 +260,9 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
 
     private abstract class Unit
     {
+        /// <summary>Orders the unit in its batch; see <see cref="RunAsync{T}"/>.</summary>
+        public string? LockKey { get; init; }
+
         /// <summary>How many times the unit was rolled back by a lock conflict.</summary>
         public int Conflicts { get; set; }
 

@@ -17,7 +17,7 @@ public sealed class JobTransitions(GroupCommit commits, JobChanges changes, Time
         Guid jobId, JobState from, JobState to, Action<ConditionalUpdate<Job>>? alsoSet, CancellationToken cancellationToken)
     {
         JobStateMachine.EnsureLegal(from, to);
-        var won = await commits.RunAsync(db => MoveAsync(db, jobId, from, to, alsoSet), cancellationToken);
+        var won = await commits.RunAsync(db => MoveAsync(db, jobId, from, to, alsoSet), cancellationToken, LockKey(jobId));
         return Announce(jobId, to, won);
     }
 
@@ -35,7 +35,7 @@ public sealed class JobTransitions(GroupCommit commits, JobChanges changes, Time
 
             await RowInsert.ExecuteAsync(db, invoice, CancellationToken.None);
             return true;
-        }, cancellationToken);
+        }, cancellationToken, LockKey(jobId));
         if (won)
         {
             metrics.Invoiced(invoice.Kind.ToString(), invoice.AmountSats);
@@ -60,7 +60,7 @@ public sealed class JobTransitions(GroupCommit commits, JobChanges changes, Time
                 .Where(i => i.PaidAt, null)
                 .ExecuteAsync(db, CancellationToken.None) == 1;
             return (recorded, await MoveAsync(db, jobId, from, to, null, lease));
-        }, cancellationToken);
+        }, cancellationToken, LockKey(jobId));
         if (recorded)
         {
             metrics.Paid(invoice.Kind.ToString(), invoice.AmountSats);
@@ -68,6 +68,12 @@ public sealed class JobTransitions(GroupCommit commits, JobChanges changes, Time
 
         return Announce(jobId, to, won);
     }
+
+    /// <summary>
+    /// Every move of a job (with the job's invoice it may update) is keyed by the job, so that instances' group commits
+    /// lock jobs in one order: many polls of the same paid jobs on two instances otherwise deadlock their batches.
+    /// </summary>
+    private static string LockKey(Guid jobId) => jobId.ToString();
 
     private async Task<bool> MoveAsync(
         TimmyDbContext db, Guid jobId, JobState from, JobState to, Action<ConditionalUpdate<Job>>? alsoSet, LeaseTerms? lease = null)

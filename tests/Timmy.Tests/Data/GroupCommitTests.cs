@@ -160,7 +160,48 @@ public sealed class GroupCommitTests : IDisposable
         Assert.Equal((2, 2), (counts[first], counts[second]));
     }
 
+    [SkippableFact]
+    public async Task Two_instances_batches_keyed_by_the_rows_they_lock_take_them_in_one_order_and_never_deadlock()
+    {
+        Skip.IfNot(TestDatabase.IsPostgres, "Only PostgreSQL is shared by instances; SQLite has one writer at a time");
+        using var other = new TimmyFactory { DatabaseName = _factory.DatabaseName, KeepDatabase = true };
+        var (first, second) = (await NewJobAsync(), await NewJobAsync());
+        var (mine, theirs) = (_factory.Services.GetRequiredService<GroupCommit>(), other.Services.GetRequiredService<GroupCommit>());
+        TaskCompletionSource myLock = new(TaskCreationOptions.RunContinuationsAsynchronously), theirLock = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runs = new int[4];
+
+        // The units come in opposite orders. Run as they came, each batch would lock one job, see the other batch lock
+        // the other (the rendezvous), and then want it: a deadlock. In key order both batches start with the first job,
+        // so one waits for the other's commit (its rendezvous gives up after a while) and no unit runs twice.
+        var myUnits = await QueueHeldKeyedBatchAsync(mine, [
+            (second, db => Counted(runs, 0, LockThenWaitAsync(db, second, myLock, theirLock.Task, giveUpAfter: TimeSpan.FromSeconds(2)))),
+            (first, db => Counted(runs, 1, CountAsync(db, first)))]);
+        var theirUnits = await QueueHeldKeyedBatchAsync(theirs, [
+            (first, db => Counted(runs, 2, LockThenWaitAsync(db, first, theirLock, myLock.Task, giveUpAfter: TimeSpan.FromSeconds(2)))),
+            (second, db => Counted(runs, 3, CountAsync(db, second)))]);
+        myUnits.Hold.SetResult();
+        theirUnits.Hold.SetResult();
+
+        var rows = await Task.WhenAll(myUnits.Units.Concat(theirUnits.Units)).WaitAsync(Bound);
+        Assert.Equal([1, 1, 1, 1], rows);
+        Assert.Equal([1, 1, 1, 1], runs);
+    }
+
     public void Dispose() => _factory.Dispose();
+
+    private static async Task<int> Counted(int[] runs, int unit, Task<int> work)
+    {
+        Interlocked.Increment(ref runs[unit]);
+        return await work;
+    }
+
+    /// <summary>As <see cref="QueueHeldBatchAsync"/>, each unit keyed by the job it locks.</summary>
+    private static async Task<(TaskCompletionSource Hold, List<Task<int>> Units)> QueueHeldKeyedBatchAsync(
+        GroupCommit commits, (Guid JobId, Func<TimmyDbContext, Task<int>> Work)[] units)
+    {
+        var (hold, _) = await QueueHeldBatchAsync(commits, []);
+        return (hold, units.Select(unit => commits.RunAsync(unit.Work, CancellationToken.None, unit.JobId.ToString())).ToList());
+    }
 
     /// <summary>
     /// Queues <paramref name="units"/> behind a held unit, so that they run as one batch once it is let go: they are
@@ -183,11 +224,20 @@ public sealed class GroupCommitTests : IDisposable
             : Task.FromResult(0);
     }
 
-    private static async Task<int> LockThenWaitAsync(TimmyDbContext db, Guid jobId, TaskCompletionSource locked, Task otherLocked)
+    private static async Task<int> LockThenWaitAsync(
+        TimmyDbContext db, Guid jobId, TaskCompletionSource locked, Task otherLocked, TimeSpan? giveUpAfter = null)
     {
         var rows = await CountAsync(db, jobId);
         locked.TrySetResult();
-        await otherLocked.WaitAsync(Bound);
+        if (giveUpAfter is { } patience)
+        {
+            await Task.WhenAny(otherLocked, Task.Delay(patience));
+        }
+        else
+        {
+            await otherLocked.WaitAsync(Bound);
+        }
+
         return rows;
     }
 

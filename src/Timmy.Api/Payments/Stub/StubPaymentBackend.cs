@@ -67,7 +67,7 @@ public sealed class StubPaymentBackend(
             .SetProperty(i => i.SettledAt, now)
             .Where(i => i.PaymentHash, paymentHash)
             .Where(i => i.SettledAt, null)
-            .ExecuteAsync(book, CancellationToken.None), cancellationToken);
+            .ExecuteAsync(book, CancellationToken.None), cancellationToken, lockKey: paymentHash);
         if (settled > 0)
         {
             settlements.Announce(paymentHash);
