@@ -18,9 +18,9 @@ namespace Timmy.Api.Data;
 /// lock key (a job's id, say) and a batch runs its units in key order, so that batches lock such rows in one order and
 /// do not deadlock on them: each deadlock costs the server's deadlock timeout (a second by default) before it is
 /// found, and many polls of the same paid jobs on two instances chained enough of them to hold a poll past 30 seconds
-/// on a loaded machine. Where one still comes (between
-/// units without a key), the unit the server picks as its victim is rolled back alone and run again in a later
-/// batch, once the other side has committed.
+/// on a loaded machine. Units of one key should lock existing rows in one order too: a job's units update its invoice,
+/// if at all, before the job. Where a deadlock still comes (between units without a key), the unit the server picks
+/// as its victim is rolled back alone and run again in a later batch, once the other side has committed.
 /// Batches run on one long-lived context. On SQLite its connection stays open, so the hot statements' prepared
 /// commands are kept from batch to batch (<see cref="HotStatements"/>); on PostgreSQL each batch takes a connection
 /// from Npgsql's pool, which prunes idle ones, rather than keep one a server or proxy may close while it idles. A

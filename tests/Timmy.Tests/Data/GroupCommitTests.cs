@@ -171,8 +171,8 @@ public sealed class GroupCommitTests : IDisposable
         var runs = new int[4];
 
         // The units come in opposite orders. Run as they came, each batch would lock one job, see the other batch lock
-        // the other (the rendezvous), and then want it: a deadlock. In key order both batches start with the first job,
-        // so one waits for the other's commit (its rendezvous gives up after a while) and no unit runs twice.
+        // the other (the rendezvous), and then want it: a deadlock. In key order both batches start with the job whose id
+        // sorts first, so one waits for the other's commit (its rendezvous gives up after a while) and no unit runs twice.
         var myUnits = await QueueHeldKeyedBatchAsync(mine, [
             (second, db => Counted(runs, 0, LockThenWaitAsync(db, second, myLock, theirLock.Task, giveUpAfter: TimeSpan.FromSeconds(2)))),
             (first, db => Counted(runs, 1, CountAsync(db, first)))]);
