@@ -15,12 +15,11 @@ namespace Timmy.Api.Data;
 /// that database: not on the network, and not on another unit (which would wait for the batch that is waiting for
 /// it). Nor may a caller inside its own SQLite transaction wait on a unit: the batch needs the write gate it holds.
 /// On PostgreSQL, batches of several instances can want the same rows. A unit may name the rows it updates with a
-/// lock key (a job's id, say) and a batch runs its units in key order, so that batches lock such rows in one order and
-/// do not deadlock on them: each deadlock costs the server's deadlock timeout (a second by default) before it is
-/// found, and many polls of the same paid jobs on two instances chained enough of them to hold a poll past 30 seconds
-/// on a loaded machine. Units of one key should lock existing rows in one order too: a job's units update its invoice,
-/// if at all, before the job. Where a deadlock still comes (between units without a key), the unit the server picks
-/// as its victim is rolled back alone and run again in a later batch, once the other side has committed.
+/// lock key (a job's id, say), and a batch runs its units in key order, so batches lock such rows in one order rather
+/// than deadlock: the server finds a deadlock only after its deadlock timeout (a second by default), and the whole
+/// batch waits that long. Units of one key should lock existing rows in one order too: a job's units update its
+/// invoice, if at all, before the job. Where a deadlock still comes (between units without a key), the unit the server
+/// picks as its victim is rolled back alone and run again in a later batch, once the other side has committed.
 /// Batches run on one long-lived context. On SQLite its connection stays open, so the hot statements' prepared
 /// commands are kept from batch to batch (<see cref="HotStatements"/>); on PostgreSQL each batch takes a connection
 /// from Npgsql's pool, which prunes idle ones, rather than keep one a server or proxy may close while it idles. A

@@ -126,21 +126,19 @@ public sealed class NodeFaultTests
     /// Healthy calls until one succeeds: the host, its HTTP stack and the connection to the node are then warm. On a
     /// loaded machine the first call alone can outlast these tests' tight bounds (CI saw it time out at 1.2 s).
     /// </summary>
-    private static async Task WarmUpAsync(TimmyFactory factory)
-    {
-        for (var attempt = 1; ; attempt++)
+    private static Task WarmUpAsync(TimmyFactory factory) =>
+        Eventually.ReturnsAsync(async () =>
         {
             try
             {
                 await CreateInvoiceAsync(factory);
-                return;
+                return true;
             }
-            catch (PaymentBackendException) when (attempt < 10)
+            catch (PaymentBackendException)
             {
-                // Still cold; the node itself is healthy.
+                return false; // still cold; the node itself is healthy
             }
-        }
-    }
+        }, succeeded => succeeded, TimeSpan.FromSeconds(30));
 
     private static async Task<RunningNode> StartAsync(string backend)
     {
