@@ -137,19 +137,18 @@ internal static class Bolt11Decoder
             throw new Bolt11FormatException("invalid signature recovery id");
         }
 
-        var r = Secp256k1.ToScalar(signature.AsSpan(0, 32));
-        var s = Secp256k1.ToScalar(signature.AsSpan(32, 32));
+        var compact = signature.AsSpan(0, Secp256k1.CompactSignatureLength);
 
         if (payeeField is not null)
         {
             var point = Secp256k1.TryParsePublicKey(payeeField)
                 ?? throw new Bolt11FormatException("payee node id (n) is not a valid public key");
-            if (!Secp256k1.IsLowS(s))
+            if (!Secp256k1.IsLowS(compact[32..]))
             {
                 throw new Bolt11FormatException("signature is not in low-S form (required with an n field)");
             }
 
-            if (!Secp256k1.Verify(hash, r, s, point))
+            if (!Secp256k1.Verify(hash, compact, point))
             {
                 throw new Bolt11FormatException("signature does not match payee");
             }
@@ -157,7 +156,7 @@ internal static class Bolt11Decoder
             return payeeField;
         }
 
-        return Secp256k1.RecoverPublicKey(hash, r, s, recoveryId)
+        return Secp256k1.RecoverPublicKey(hash, compact, recoveryId)
             ?? throw new Bolt11FormatException("signature is not recoverable");
     }
 
