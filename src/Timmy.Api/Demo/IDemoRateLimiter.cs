@@ -1,6 +1,6 @@
 namespace Timmy.Api.Demo;
 
-/// <summary>Counts demo requests per client in fixed windows. In memory now; a shared store can replace it.</summary>
+/// <summary>Counts demo requests per client in fixed windows: in this process, or shared through Redis (see <see cref="DemoRegistration"/>).</summary>
 public interface IDemoRateLimiter
 {
     /// <summary>Takes one request from the client's allowance, if any is left.</summary>

@@ -70,14 +70,7 @@ public static class TimmyHost
         services.AddSingleton<FinishedJobCache>();
         services.Configure<JobEventsOptions>(configuration.GetSection(JobEventsOptions.Section));
 
-        services.Configure<SessionsOptions>(configuration.GetSection(SessionsOptions.Section));
-        services.AddSingleton<MacaroonRootKey>();
-        services.AddSingleton<SessionMacaroons>();
-        services.AddSingleton<SessionCosts>();
-        services.AddScoped<SessionAdvancer>();
-        services.AddScoped<SessionReservations>();
-        services.AddScoped<SessionRequestRunner>();
-        services.AddScoped<SessionWithdrawals>();
+        services.AddTimmySessions(configuration);
         services.AddTimmyDemo(configuration);
         services.AddTimmyWeb();
         return builder;

@@ -47,7 +47,7 @@ public sealed class MacaroonRootKey(IServiceScopeFactory scopes, IOptions<Sessio
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (ex.IsUniqueViolationOn("server_secrets"))
         {
             // Another instance created it first; theirs is the key.
         }
