@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Timmy.Api.Chat;
+using Timmy.Api.Instances;
 using Timmy.Api.Jobs;
 using Timmy.Api.Payments;
 using Timmy.Api.Payments.Stub;
@@ -35,6 +36,8 @@ public abstract class TimmyDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<StubInvoice> StubInvoices => Set<StubInvoice>();
 
     public DbSet<StubPayment> StubPayments => Set<StubPayment>();
+
+    public DbSet<Instance> Instances => Set<Instance>();
 
     public DbSet<Conversation> Conversations => Set<Conversation>();
 

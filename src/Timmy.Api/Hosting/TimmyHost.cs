@@ -7,6 +7,7 @@ using Timmy.Api.Dev;
 using Timmy.Api.Errors;
 using Timmy.Api.Health;
 using Timmy.Api.Http;
+using Timmy.Api.Instances;
 using Timmy.Api.Jobs;
 using Timmy.Api.Observability;
 using Timmy.Api.Payments;
@@ -62,6 +63,7 @@ public static class TimmyHost
         services.AddSingleton<JobProcessor>();
         services.AddScoped<JobLeases>();
         services.AddSingleton<JobWorkSignal>();
+        services.AddTimmyInstanceHeartbeat();
         services.AddSingleton<JobWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<JobWorker>());
         services.AddHostedService<JobChangePoller>();

@@ -25,6 +25,15 @@ public sealed class JobOptions
     /// </summary>
     public int LeaseSeconds { get; set; } = 300;
 
+    /// <summary>How often each instance records that it is alive (one row per instance, see <c>Instances/InstanceHeartbeat</c>).</summary>
+    public int HeartbeatSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// An instance silent this long is presumed dead and its jobs in progress are taken up again, long before their
+    /// leases run out. At least twice <see cref="HeartbeatSeconds"/>; clocks of instances on different hosts must agree well within it.
+    /// </summary>
+    public int InstanceStaleSeconds { get; set; } = 15;
+
     /// <summary>How often workers look for work besides being woken, which is how abandoned jobs are found.</summary>
     public int WorkerScanMilliseconds { get; set; } = 1000;
 

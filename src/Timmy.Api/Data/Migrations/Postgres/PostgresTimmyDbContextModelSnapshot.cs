@@ -93,6 +93,23 @@ namespace Timmy.Api.Data.Migrations.Postgres
                     b.ToTable("server_secrets", (string)null);
                 });
 
+            modelBuilder.Entity("Timmy.Api.Instances.Instance", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("instances", (string)null);
+                });
+
             modelBuilder.Entity("Timmy.Api.Jobs.IdempotencyKey", b =>
                 {
                     b.Property<string>("Key")

@@ -84,6 +84,23 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     b.ToTable("server_secrets", (string)null);
                 });
 
+            modelBuilder.Entity("Timmy.Api.Instances.Instance", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HeartbeatAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("instances", (string)null);
+                });
+
             modelBuilder.Entity("Timmy.Api.Jobs.IdempotencyKey", b =>
                 {
                     b.Property<string>("Key")
