@@ -75,7 +75,7 @@ public sealed class JobIntake(TimmyDbContext db, GroupCommit commits, IPaymentBa
         {
             await commits.InsertAsync(rows, cancellationToken);
         }
-        catch (DbUpdateException) when (idempotencyKey is not null)
+        catch (DbUpdateException ex) when (idempotencyKey is not null && ex.IsUniqueViolationOn(IdempotencyKey.Table))
         {
             // A concurrent retry stored the key first: answer as it did.
             return await ReplayAsync(idempotencyKey, requestHash, cancellationToken) ?? throw new InvalidOperationException("Idempotency key vanished");

@@ -35,7 +35,7 @@ internal sealed class IdempotencyKeyConfiguration : IEntityTypeConfiguration<Ide
 {
     public void Configure(EntityTypeBuilder<IdempotencyKey> key)
     {
-        key.ToTable("idempotency_keys");
+        key.ToTable(IdempotencyKey.Table);
         key.HasKey(k => k.Key);
         key.Property(k => k.Key).HasMaxLength(IdempotencyKey.MaxLength);
         key.Property(k => k.RequestHash).HasMaxLength(64);

@@ -99,7 +99,7 @@ public sealed class StubPaymentBackend(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (ex.IsUniqueViolationOn(StubPayment.Table))
         {
             throw new PaymentBackendException("This invoice has already been paid", ex);
         }
