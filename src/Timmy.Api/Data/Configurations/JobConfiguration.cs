@@ -12,7 +12,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         job.HasKey(j => j.Id);
         job.Property(j => j.Request).IsRequired();
         job.Property(j => j.State)
-            .HasConversion(state => state.ToWireName(), name => JobStateMachine.FromWireName(name))
+            .HasConversion(state => state.ToWireName(), name => JobStateNames.FromWireName(name))
             .HasMaxLength(32);
         job.Property(j => j.LeaseOwner).HasMaxLength(64);
         // Workers look for leasable jobs by state and lease expiry; lookups and counts by state alone use its first
