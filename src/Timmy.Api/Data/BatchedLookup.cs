@@ -1,5 +1,3 @@
-using Timmy.Api.Hosting;
-
 namespace Timmy.Api.Data;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
-using Timmy.Api.Hosting;
 
 namespace Timmy.Api.Data;
 

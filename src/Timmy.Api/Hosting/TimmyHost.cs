@@ -52,26 +52,9 @@ public static class TimmyHost
         services.AddHostedService<BackendsStartupLog>();
         services.AddTimmyChat(configuration);
 
-        services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
         services.AddTimmyPricing(configuration);
-        services.AddSingleton<JobTransitions>();
-        services.AddSingleton<JobChanges>();
-        services.AddScoped<PaymentChecks>();
-        services.AddScoped<JobIntake>();
-        services.AddSingleton<JobReads>();
-        services.AddScoped<JobAdvancer>();
-        services.AddSingleton<JobProcessor>();
-        services.AddScoped<JobLeases>();
-        services.AddSingleton<JobWorkSignal>();
         services.AddTimmyInstanceHeartbeat();
-        services.AddSingleton<JobWorker>();
-        services.AddHostedService(provider => provider.GetRequiredService<JobWorker>());
-        services.AddHostedService<JobChangePoller>();
-        services.AddScoped<RefundClaims>();
-        services.AddHostedService<PayoutReconciler>();
-        services.AddSingleton<FinishedJobCache>();
-        services.Configure<JobEventsOptions>(configuration.GetSection(JobEventsOptions.Section));
-
+        services.AddTimmyJobs(configuration);
         services.AddTimmySessions(configuration);
         services.AddTimmyDemo(configuration);
         services.AddTimmyWeb();

@@ -14,7 +14,6 @@ namespace Timmy.Api.Instances;
 public sealed partial class InstanceHeartbeat(
     IServiceScopeFactory scopes,
     JobWorker worker,
-    JobWorkSignal workSignal,
     IOptions<JobOptions> options,
     TimeProvider clock,
     ILogger<InstanceHeartbeat> logger) : BackgroundService
@@ -85,7 +84,7 @@ public sealed partial class InstanceHeartbeat(
 
         if (releasedAny)
         {
-            workSignal.Notify();
+            worker.WakeClaims();
         }
     }
 

@@ -8,6 +8,7 @@ public sealed class IdempotencyKey
 {
     public const string Header = "Idempotency-Key";
     public const int MaxLength = 255;
+    public const string Table = "idempotency_keys";
 
     public required string Key { get; init; }
 

@@ -4,17 +4,16 @@ namespace Timmy.Api.Jobs;
 
 /// <summary>
 /// Notices payments. When a job's invoice turns out to be paid, the one caller that wins the move to
-/// evaluating or executing (see <see cref="JobTransitions"/>) hands the job, leased by that same move, to
-/// this instance's <see cref="JobWorker"/>, which makes the model call in the background; when the worker
-/// is full the job moves unleased and the worker is woken to claim it. Polls, the invoice watcher and the
+/// evaluating or executing (see <see cref="JobTransitions"/>) leases the job, by that same move, to this
+/// instance's <see cref="JobWorker"/>, which starts the model call in the background (<see cref="JobProcessor"/>);
+/// when the worker is full the job moves unleased and the worker is woken to claim it. Polls, the invoice watcher and the
 /// events stream all come through here, and none of them waits on a model.
 /// </summary>
 public sealed class JobAdvancer(
     JobReads reads,
     JobTransitions transitions,
     PaymentChecks checks,
-    JobWorker worker,
-    JobWorkSignal workSignal)
+    JobWorker worker)
 {
     /// <summary>The job after any payment its current invoice has received is recorded; null if there is no such job.</summary>
     public async Task<Job?> AdvanceAsync(Guid jobId, CancellationToken cancellationToken)
@@ -38,29 +37,21 @@ public sealed class JobAdvancer(
     /// <summary>True when the current invoice turned out to be paid, so the job has moved on (by this call or another).</summary>
     private async Task<bool> RecordPaymentAsync(Job job, CancellationToken cancellationToken)
     {
-        var (invoice, next) = job.State switch
-        {
-            JobState.AwaitingEvalPayment => (job.EvalInvoice, JobState.Evaluating),
-            JobState.AwaitingWorkPayment => (job.WorkInvoice, JobState.Executing),
-            _ => (null, job.State),
-        };
-        if (invoice is null || await checks.PaidAtAsync(invoice, cancellationToken) is not { } paidAt)
+        if (job.PaymentAwaited is not { } awaited || await checks.PaidAtAsync(awaited.Invoice, cancellationToken) is not { } paidAt)
         {
             return false;
         }
 
         // Once the payment is seen, recording it must not depend on the client staying connected.
-        using var handoff = worker.TryHandOff();
-        if (await transitions.TryMoveOnPaymentAsync(job.Id, invoice, paidAt, job.State, next, handoff?.Lease, CancellationToken.None))
+        var lease = worker.ReservePlace();
+        var won = false;
+        try
         {
-            if (handoff is not null)
-            {
-                handoff.Start(job.Id);
-            }
-            else
-            {
-                workSignal.Notify();
-            }
+            won = await transitions.TryMoveOnPaymentAsync(job.Id, awaited.Invoice, paidAt, awaited.Move, lease, CancellationToken.None);
+        }
+        finally
+        {
+            worker.AfterPaymentMove(job.Id, lease, won);
         }
 
         return true;

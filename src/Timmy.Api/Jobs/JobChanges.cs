@@ -1,15 +1,22 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Timmy.Api.Data;
 
 namespace Timmy.Api.Jobs;
 
 /// <summary>
 /// Tells this instance's event streams that a job has changed, so they push the new state at once instead of
-/// looking at the database on a timer. Moves made here are published as they commit; moves made by other
-/// instances are found by <see cref="JobChangePoller"/>, one query for all the jobs being followed.
+/// looking at the database on a timer. Moves made here are published as they commit (by <see cref="JobTransitions"/>);
+/// moves made by other instances are found by this class's own loop: every <see cref="JobEventsOptions.PollIntervalMs"/>
+/// it reads the followed jobs' <see cref="Job.UpdatedAt"/>, one query per page of jobs, so ten thousand open streams
+/// cost one small query a second, not ten thousand.
 /// </summary>
-public sealed class JobChanges
+public sealed partial class JobChanges(IServiceScopeFactory scopes, IOptions<JobEventsOptions> options, ILogger<JobChanges> logger) : BackgroundService
 {
+    private const int PageSize = 500;
+
     // Usually one stream per job: a small immutable array per job, swapped atomically, is all it needs.
     private readonly ConcurrentDictionary<Guid, ImmutableArray<Watch>> _watches = new();
 
@@ -27,7 +34,7 @@ public sealed class JobChanges
     public void Publish(Guid jobId) => Wake(jobId, _ => true);
 
     /// <summary>Wakes the streams of a job that have not yet shown its update of <paramref name="updatedAt"/>.</summary>
-    public void PublishIfUnseen(Guid jobId, DateTimeOffset updatedAt) => Wake(jobId, watch => watch.SeenUpdate != updatedAt.UtcTicks);
+    private void PublishIfUnseen(Guid jobId, DateTimeOffset updatedAt) => Wake(jobId, watch => watch.SeenUpdate != updatedAt.UtcTicks);
 
     private void Wake(Guid jobId, Func<Watch, bool> needsTelling)
     {
@@ -55,6 +62,46 @@ public sealed class JobChanges
             }
         }
     }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromMilliseconds(options.Value.PollIntervalMs);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(interval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await PollAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogPollFailed(ex);
+            }
+        }
+    }
+
+    /// <summary>One pass: wakes every stream whose job has an update (by any instance) it has not shown.</summary>
+    public async Task PollAsync(CancellationToken cancellationToken)
+    {
+        foreach (var page in Followed.ToArray().Chunk(PageSize))
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
+            var updates = await db.Jobs.AsNoTracking()
+                .Where(j => EF.Parameter(page).Contains(j.Id)) // One parameter, not 500: see JobReads.
+                .Select(j => new { j.Id, j.UpdatedAt })
+                .ToListAsync(cancellationToken);
+            updates.ForEach(update => PublishIfUnseen(update.Id, update.UpdatedAt));
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Looking for job changes made by other instances failed; trying again on the next tick")]
+    private partial void LogPollFailed(Exception ex);
 
     /// <summary>One stream's interest in one job.</summary>
     public sealed class Watch(JobChanges owner, Guid jobId) : Hosting.Wakeup, IDisposable

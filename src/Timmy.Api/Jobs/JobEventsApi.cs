@@ -15,7 +15,7 @@ public sealed class JobEventsOptions
     public const string Section = "JobEvents";
 
     /// <summary>
-    /// Moves made by this instance are pushed at once; this is how often <see cref="JobChangePoller"/> looks for
+    /// Moves made by this instance are pushed at once; this is how often <see cref="JobChanges"/> looks for
     /// moves made by other instances. With the invoice watcher off, each stream also looks this often itself,
     /// since then nothing else notices payments.
     /// </summary>

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
-using Timmy.Api.Observability;
 using Timmy.Api.Payments;
 
 namespace Timmy.Api.Jobs;
@@ -21,7 +20,7 @@ public sealed record IntakeOutcome(IntakeStatus Status, Job? Job = null, string?
 /// request returns the job the first attempt created (even when the two race), and a different request under the
 /// same key is refused.
 /// </summary>
-public sealed class JobIntake(TimmyDbContext db, GroupCommit commits, IPaymentBackend payments, IOptions<JobOptions> options, TimeProvider clock, TimmyMetrics metrics)
+public sealed class JobIntake(TimmyDbContext db, JobTransitions transitions, IPaymentBackend payments, IOptions<JobOptions> options, TimeProvider clock)
 {
     public async Task<IntakeOutcome> CreateAsync(string request, string? idempotencyKey, CancellationToken cancellationToken)
     {
@@ -45,44 +44,30 @@ public sealed class JobIntake(TimmyDbContext db, GroupCommit commits, IPaymentBa
         }
 
         var now = clock.GetUtcNow();
-        var job = new Job
+        var evalInvoice = new Invoice
         {
-            Id = jobId,
-            Request = request,
-            State = JobState.AwaitingEvalPayment,
+            Id = Guid.NewGuid(),
+            JobId = jobId,
+            Kind = InvoiceKind.JobEval,
+            PaymentHash = created.PaymentHash,
+            PaymentRequest = created.PaymentRequest,
+            AmountSats = evalFee,
             CreatedAt = now,
-            UpdatedAt = now,
-            Invoices =
-            [
-                new Invoice
-                {
-                    Id = Guid.NewGuid(),
-                    JobId = jobId,
-                    Kind = InvoiceKind.JobEval,
-                    PaymentHash = created.PaymentHash,
-                    PaymentRequest = created.PaymentRequest,
-                    AmountSats = evalFee,
-                    CreatedAt = now,
-                },
-            ],
         };
+        var job = Job.Create(jobId, request, evalInvoice, now);
         // The job, its invoice and its key are committed together (in a transaction shared with concurrent creates):
         // the job never exists without its invoice.
-        object[] rows = idempotencyKey is null
-            ? [job]
-            : [job, new IdempotencyKey { Key = idempotencyKey, RequestHash = requestHash, JobId = jobId, CreatedAt = now }];
+        var key = idempotencyKey is null ? null : new IdempotencyKey { Key = idempotencyKey, RequestHash = requestHash, JobId = jobId, CreatedAt = now };
         try
         {
-            await commits.InsertAsync(rows, cancellationToken);
+            await transitions.CreateAsync(job, key, cancellationToken);
         }
-        catch (DbUpdateException) when (idempotencyKey is not null)
+        catch (DbUpdateException ex) when (idempotencyKey is not null && ex.IsUniqueViolationOn(IdempotencyKey.Table))
         {
             // A concurrent retry stored the key first: answer as it did.
             return await ReplayAsync(idempotencyKey, requestHash, cancellationToken) ?? throw new InvalidOperationException("Idempotency key vanished");
         }
 
-        metrics.Invoiced(InvoiceKind.JobEval.ToString(), evalFee);
-        metrics.JobEntered(JobState.AwaitingEvalPayment);
         return new(IntakeStatus.Created, job);
     }
 

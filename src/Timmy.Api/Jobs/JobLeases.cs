@@ -4,6 +4,9 @@ using Timmy.Api.Data;
 
 namespace Timmy.Api.Jobs;
 
+/// <summary>The lease a move writes as it makes a job workable: to <paramref name="Owner"/>, first attempt, until <paramref name="ExpiresAt"/>.</summary>
+public readonly record struct LeaseTerms(string Owner, DateTimeOffset ExpiresAt);
+
 /// <summary>One worker's hold on a job: which worker (<paramref name="Owner"/>) and which attempt.</summary>
 public sealed record JobLease(Guid JobId, int Attempt, string Owner);
 
@@ -17,7 +20,7 @@ public sealed class JobLeases(TimmyDbContext db, TimeProvider clock)
     /// <summary>Timestamps are stored through this converter on SQLite; compiled once, not per claim.</summary>
     private static readonly Func<DateTimeOffset, long> ToSqliteStored = new DateTimeOffsetToBinaryConverter().ConvertToProviderExpression.Compile();
 
-    private static readonly string[] LeasableStates = [JobState.Evaluating.ToWireName(), JobState.Executing.ToWireName()];
+    private static readonly string[] LeasableStates = Job.LeasableStates.Select(state => state.ToWireName()).ToArray();
 
     public async Task<IReadOnlyList<JobLease>> ClaimAsync(string owner, int max, TimeSpan duration, CancellationToken cancellationToken)
     {

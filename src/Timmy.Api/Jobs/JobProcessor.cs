@@ -72,9 +72,7 @@ public sealed partial class JobProcessor(
             var usage = evaluation.Usage;
             if (!evaluation.Accepted)
             {
-                await transitions.TryMoveAsync(job.JobId, JobState.Evaluating, JobState.Rejected, set => set
-                    .SetProperty(j => j.Reason, evaluation.Reason)
-                    .SetEvalUsage(usage), cancellationToken);
+                await transitions.TryMoveAsync(job.JobId, Job.Reject(evaluation.Reason, usage), cancellationToken);
                 return;
             }
 
@@ -96,8 +94,7 @@ public sealed partial class JobProcessor(
                 AmountSats = quote.AmountSats,
                 CreatedAt = clock.GetUtcNow(),
             };
-            await transitions.TryMoveWithInvoiceAsync(
-                job.JobId, JobState.Evaluating, JobState.AwaitingWorkPayment, workInvoice, set => set.SetEvalUsage(usage).SetQuote(quote), cancellationToken);
+            await transitions.TryMoveWithInvoiceAsync(job.JobId, Job.Accept(usage, quote), workInvoice, cancellationToken);
         }
         catch (Exception ex) when (FailsTheJob(ex, mayRetry))
         {
@@ -112,10 +109,7 @@ public sealed partial class JobProcessor(
             var output = await agent.WorkAsync(job.Request, cancellationToken);
             var usage = output.Usage;
             var settlement = CostAccounting.Settle(job.Quote!, job.WorkPaidSats, usage.InputTokens, usage.OutputTokens);
-            await transitions.TryMoveAsync(job.JobId, JobState.Executing, JobState.Complete, set => set
-                .SetProperty(j => j.Result, output.Text)
-                .SetWorkUsage(usage)
-                .SetSettlement(settlement), cancellationToken);
+            await transitions.TryMoveAsync(job.JobId, Job.Complete(output.Text, usage, settlement), cancellationToken);
         }
         catch (Exception ex) when (FailsTheJob(ex, mayRetry))
         {
@@ -130,17 +124,7 @@ public sealed partial class JobProcessor(
             ? ex.Message
             : "Internal error while processing the job";
         LogJobFailed(ex, jobId, from.ToWireName());
-        await transitions.TryMoveAsync(jobId, from, JobState.Failed, set =>
-        {
-            set.SetProperty(j => j.ErrorMessage, message);
-            if (workPaidSats > 0)
-            {
-                // The client paid for work it did not get: all of it is owed back, through the refund path.
-                set.SetProperty(j => j.ActualAmountSats, 0L);
-                set.SetProperty(j => j.RefundAmountSats, workPaidSats);
-                set.SetProperty(j => j.RefundState, RefundState.Pending);
-            }
-        }, cancellationToken);
+        await transitions.TryMoveAsync(jobId, Job.Fail(from, message, workPaidSats), cancellationToken);
     }
 
     /// <summary>Any failure of the work fails the job, except a cancellation and a transient model failure that may be retried.</summary>

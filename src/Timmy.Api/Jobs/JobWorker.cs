@@ -1,18 +1,18 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Timmy.Api.Hosting;
 
 namespace Timmy.Api.Jobs;
 
 /// <summary>
 /// Runs paid work off the request path, up to <see cref="JobOptions.WorkerConcurrency"/> jobs at once. A job usually
-/// arrives leased already, handed off by the move that recorded its payment (<see cref="TryHandOff"/>); otherwise the
+/// arrives leased already, by the move that recorded its payment (<see cref="ReservePlace"/>); otherwise the
 /// worker claims it, woken by that move when this worker was full, and scanning periodically for jobs whose worker
 /// died. On shutdown it waits for the work in flight, handing back whatever has not finished.
 /// </summary>
 public sealed partial class JobWorker(
     IServiceScopeFactory scopes,
     JobProcessor processor,
-    JobWorkSignal signal,
     IOptions<JobOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -29,6 +29,9 @@ public sealed partial class JobWorker(
     /// <summary>Places taken: jobs in flight, plus places held for handoffs and claims under way.</summary>
     private int _busy;
 
+    /// <summary>Wakes the claim loop before its next scan: a paid job moved unleased, or a place came free while jobs wait.</summary>
+    private readonly Wakeup _claimWakeup = new();
+
     /// <summary>Set while handoffs are taken: from the worker's start until the host begins to stop.</summary>
     private volatile bool _accepting;
 
@@ -36,10 +39,12 @@ public sealed partial class JobWorker(
     private volatile bool _mayHaveWaiting;
 
     /// <summary>
-    /// Holds a place for a job about to become workable, so its move can lease it to this worker; null when the
-    /// worker is full or stopping (the job is then moved unleased, and the caller wakes the worker to claim it).
+    /// Holds a place for a job about to become workable, so the move that makes it workable (a recorded payment) also
+    /// leases it to this worker: the job then needs no claim of its own (on SQLite a write transaction, under the one
+    /// writer's lock) and its work starts at once. Null when the worker is full or stopping: the job is then moved
+    /// unleased and claimed later. Always followed by <see cref="AfterPaymentMove"/>, whatever the move did.
     /// </summary>
-    public JobHandoff? TryHandOff()
+    public LeaseTerms? ReservePlace()
     {
         if (!_accepting || lifetime.ApplicationStopping.IsCancellationRequested || TakePlaces(1) == 0)
         {
@@ -47,13 +52,39 @@ public sealed partial class JobWorker(
             return null;
         }
 
-        return new JobHandoff(this, new LeaseTerms(InstanceId, clock.GetUtcNow() + LeaseDuration));
+        return new LeaseTerms(InstanceId, clock.GetUtcNow() + LeaseDuration);
+    }
+
+    /// <summary>Claims at once rather than at the next scan: jobs were just released (an instance found dead).</summary>
+    public void WakeClaims() => _claimWakeup.Notify();
+
+    /// <summary>
+    /// After the move of a paid job: a won move leased on <paramref name="lease"/> starts its work here; a won move
+    /// without a lease wakes the claim loop; a lost move (or one that threw) gives the reserved place back.
+    /// </summary>
+    public void AfterPaymentMove(Guid jobId, LeaseTerms? lease, bool won)
+    {
+        if (lease is { } terms)
+        {
+            if (won)
+            {
+                Start(new JobLease(jobId, Attempt: 1, terms.Owner));
+            }
+            else
+            {
+                ReturnPlaces(1);
+            }
+        }
+        else if (won)
+        {
+            _claimWakeup.Notify();
+        }
     }
 
     /// <summary>Starts a leased job in a place already taken for it.</summary>
-    internal void Start(JobLease lease) => _inFlight[lease] = Task.Run(() => ProcessAsync(lease), CancellationToken.None);
+    private void Start(JobLease lease) => _inFlight[lease] = Task.Run(() => ProcessAsync(lease), CancellationToken.None);
 
-    internal void ReturnPlaces(int count) => Interlocked.Add(ref _busy, -count);
+    private void ReturnPlaces(int count) => Interlocked.Add(ref _busy, -count);
 
     private TimeSpan LeaseDuration => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
 
@@ -74,7 +105,7 @@ public sealed partial class JobWorker(
                 LogClaimFailed(ex);
             }
 
-            await signal.WaitAsync(TimeSpan.FromMilliseconds(settings.WorkerScanMilliseconds), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await _claimWakeup.WaitAsync(TimeSpan.FromMilliseconds(settings.WorkerScanMilliseconds), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -172,7 +203,7 @@ public sealed partial class JobWorker(
             ReturnPlaces(1);
             if (_mayHaveWaiting && !lifetime.ApplicationStopping.IsCancellationRequested)
             {
-                signal.Notify();
+                _claimWakeup.Notify();
             }
         }
     }

@@ -31,6 +31,7 @@ public sealed partial class RefundClaims(
     TimmyDbContext db,
     IPaymentBackend payments,
     IOptions<LightningOptions> lightning,
+    JobTransitions transitions,
     FinishedJobCache finished,
     TimeProvider clock,
     TimmyMetrics metrics,
@@ -160,42 +161,16 @@ public sealed partial class RefundClaims(
     }
 
     /// <summary>
-    /// One conditional move of the refund state, about one <paramref name="payout"/> attempt. Into paying it records
-    /// the attempt's hash and start; out of paying it applies only while that same attempt is the one paying, so a
-    /// late verdict on an earlier attempt never touches a newer one's, even to the same invoice. Pending forgets the
-    /// attempt and lets go of the invoice's claim, so the next claim may bring any; paid keeps it and records when.
+    /// One conditional move of the refund state about one <paramref name="payout"/> attempt (see <see cref="RefundMove"/>).
+    /// Back to pending it also lets go of the invoice's claim, so the next claim may bring any.
     /// </summary>
     private async Task<bool> TryMoveRefundAsync(Guid jobId, RefundState from, RefundState to, RefundPayout payout, CancellationToken cancellationToken)
     {
+        var move = Job.MoveRefund(from, to, payout.Hash, payout.AttemptedAt);
         // Part of the caller's transaction when it has one (starting a payout, in PayoutClaims.StartAsync), else its own.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        var now = clock.GetUtcNow();
-        var job = db.Jobs.Where(j => j.Id == jobId && j.RefundState == from);
-        if (from == RefundState.Paying)
-        {
-            job = job.Where(j => j.RefundPaymentHash == payout.Hash && j.RefundAttemptedAt == payout.AttemptedAt);
-        }
-
-        var rows = await job.ExecuteUpdateAsync(set =>
-        {
-            set.SetProperty(j => j.RefundState, to);
-            set.SetProperty(j => j.UpdatedAt, now);
-            switch (to)
-            {
-                case RefundState.Paying:
-                    set.SetProperty(j => j.RefundPaymentHash, payout.Hash);
-                    set.SetProperty(j => j.RefundAttemptedAt, payout.AttemptedAt);
-                    break;
-                case RefundState.Pending:
-                    set.SetProperty(j => j.RefundPaymentHash, (string?)null);
-                    set.SetProperty(j => j.RefundAttemptedAt, (DateTimeOffset?)null);
-                    break;
-                case RefundState.Paid:
-                    set.SetProperty(j => j.RefundedAt, now);
-                    break;
-            }
-        }, cancellationToken);
-        if (rows == 1 && to == RefundState.Pending)
+        var moved = await transitions.TryMoveRefundAsync(db, jobId, move, cancellationToken);
+        if (moved && to == RefundState.Pending)
         {
             await PayoutClaims.LetGoAsync(db, payout.Hash, jobId, cancellationToken);
         }
@@ -206,7 +181,7 @@ public sealed partial class RefundClaims(
         }
 
         finished.Forget(jobId);
-        return rows == 1;
+        return moved;
     }
 
     [LoggerMessage(LogLevel.Error, "Refund payout for job {JobId} failed; it stays pending")]

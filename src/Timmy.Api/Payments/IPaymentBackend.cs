@@ -2,7 +2,7 @@ namespace Timmy.Api.Payments;
 
 /// <summary>
 /// The narrow view of a Lightning node that Timmy needs (after BTCPay's ILightningClient, trimmed).
-/// Implementations: the embedded stub; LNbits and LND come later behind the same interface.
+/// Implementations: the embedded stub (Stub/), LNbits (Lnbits/) and LND (Lnd/).
 /// Transport or node failures surface as <see cref="PaymentBackendException"/>.
 /// </summary>
 public interface IPaymentBackend

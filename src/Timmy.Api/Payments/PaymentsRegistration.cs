@@ -20,8 +20,11 @@ public static class PaymentsRegistration
             _ => throw new InvalidOperationException($"Lightning:Backend '{options.Backend}' is not supported; use 'stub', 'lnbits' or 'lnd'"),
         };
 
+        services.AddScoped<PaymentChecks>();
+        services.AddHostedService<PayoutReconciler>();
         if (options.ShouldWatchInvoices)
         {
+            services.Configure<InvoiceWatchOptions>(configuration.GetSection(InvoiceWatchOptions.Section));
             services.AddHostedService<InvoiceWatcher>();
         }
 

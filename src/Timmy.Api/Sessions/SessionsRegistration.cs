@@ -12,6 +12,7 @@ public static class SessionsRegistration
         services.AddScoped<SessionReservations>();
         services.AddScoped<SessionRequestRunner>();
         services.AddScoped<SessionWithdrawals>();
+        services.AddSingleton<IPaymentEvents, SessionPaymentEvents>();
         return services;
     }
 }

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Timmy.Api.Hosting;
+using Timmy.Api.Data;
 
 namespace Timmy.Tests.Data;
 

@@ -95,7 +95,7 @@ public sealed class GroupCommitTests : IDisposable
         var transitions = _factory.Services.GetRequiredService<JobTransitions>();
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ =>
-            transitions.TryMoveAsync(jobId, JobState.AwaitingEvalPayment, JobState.Evaluating, null, CancellationToken.None)));
+            transitions.TryMoveAsync(jobId, Job.EvalPaid, CancellationToken.None)));
 
         Assert.Single(outcomes, won => won);
     }

@@ -55,7 +55,7 @@ public sealed class JobReadsTests : IDisposable
 
         // The running query has its snapshot already; the move commits after it, and only then is the next look asked for.
         var transitions = _factory.Services.GetRequiredService<JobTransitions>();
-        Assert.True(await transitions.TryMoveAsync(jobId, JobState.AwaitingEvalPayment, JobState.Evaluating, null, CancellationToken.None));
+        Assert.True(await transitions.TryMoveAsync(jobId, Job.EvalPaid, CancellationToken.None));
         var after = reads.ReadAsync(jobId, CancellationToken.None);
         _sql.Release();
 

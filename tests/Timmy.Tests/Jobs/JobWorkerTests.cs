@@ -120,24 +120,24 @@ public sealed class JobWorkerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_handoff_whose_move_was_lost_gives_its_place_back()
+    public async Task A_place_reserved_for_a_move_that_was_lost_is_given_back()
     {
-        // One place: a handoff that kept its place after losing its move would leave the worker full for good.
+        // One place: a reservation that kept its place after losing its move would leave the worker full for good.
         using var factory = new TimmyFactory { Settings = { ["Jobs:WorkerConcurrency"] = "1", ["Jobs:WorkerScanMilliseconds"] = "600000" } };
         var client = factory.CreateClient();
         var worker = factory.Services.GetRequiredService<JobWorker>();
         // The worker's first claim, as it starts, holds its place while it runs.
         await Eventually.IsTrueAsync(() =>
         {
-            using var free = worker.TryHandOff();
+            var free = worker.ReservePlace();
+            worker.AfterPaymentMove(Guid.NewGuid(), free, won: false);
             return free is not null;
         });
 
-        using (var lost = worker.TryHandOff())
-        {
-            Assert.NotNull(lost);
-            Assert.Null(worker.TryHandOff());
-        }
+        var lost = worker.ReservePlace();
+        Assert.NotNull(lost);
+        Assert.Null(worker.ReservePlace());
+        worker.AfterPaymentMove(Guid.NewGuid(), lost, won: false);
 
         Assert.Equal("complete", (await client.RunJobAsync("What is a satoshi?")).Str("state"));
     }

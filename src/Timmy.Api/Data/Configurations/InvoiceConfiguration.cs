@@ -34,7 +34,7 @@ internal sealed class StubPaymentConfiguration : IEntityTypeConfiguration<StubPa
 {
     public void Configure(EntityTypeBuilder<StubPayment> payment)
     {
-        payment.ToTable("stub_payments");
+        payment.ToTable(StubPayment.Table);
         payment.HasKey(p => p.PaymentHash);
         payment.Property(p => p.PaymentHash).HasMaxLength(64);
         payment.Property(p => p.Preimage).HasMaxLength(64);

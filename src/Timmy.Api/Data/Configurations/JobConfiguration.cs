@@ -12,7 +12,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         job.HasKey(j => j.Id);
         job.Property(j => j.Request).IsRequired();
         job.Property(j => j.State)
-            .HasConversion(state => state.ToWireName(), name => JobStateMachine.FromWireName(name))
+            .HasConversion(state => state.ToWireName(), name => JobStateNames.FromWireName(name))
             .HasMaxLength(32);
         job.Property(j => j.LeaseOwner).HasMaxLength(64);
         // Workers look for leasable jobs by state and lease expiry; lookups and counts by state alone use its first
@@ -35,7 +35,7 @@ internal sealed class IdempotencyKeyConfiguration : IEntityTypeConfiguration<Ide
 {
     public void Configure(EntityTypeBuilder<IdempotencyKey> key)
     {
-        key.ToTable("idempotency_keys");
+        key.ToTable(IdempotencyKey.Table);
         key.HasKey(k => k.Key);
         key.Property(k => k.Key).HasMaxLength(IdempotencyKey.MaxLength);
         key.Property(k => k.RequestHash).HasMaxLength(64);

@@ -3,6 +3,8 @@ namespace Timmy.Api.Payments.Stub;
 /// <summary>An outgoing payment (a refund) that the stub node "sent".</summary>
 public sealed class StubPayment
 {
+    public const string Table = "stub_payments";
+
     public required string PaymentHash { get; init; }
 
     public required string PaymentRequest { get; init; }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Timmy.Api.Data;
 
@@ -6,17 +8,19 @@ namespace Timmy.Api.Payments.Stub;
 /// <summary>
 /// An embedded Lightning "node" for development and tests: it issues invoices in the seed's format,
 /// keeps its book in the database, and settles an invoice only when told to (the dev pay endpoint).
-/// One for the process, holding no DbContext of its own: its writes join group commits and its lookups are
-/// batched, so thousands of jobs asking it at once (payments, status checks, work invoices) do not each keep
-/// a pooled context while they wait. Only outgoing payments, which are rare, take a context of their own.
+/// One for the process, holding no DbContext of its own: its invoices are kept through <see cref="StubNodeBook"/>
+/// (the fast path), so thousands of jobs asking it at once (payments, status checks, work invoices) cost little. Only outgoing payments, which are rare, take a context of their own.
+/// It is also its own settlement feed (<see cref="IInvoiceListener"/>): the watcher listens to it as it would to
+/// LNbits' WebSocket.
 /// </summary>
 public sealed class StubPaymentBackend(
-    IServiceScopeFactory scopes, GroupCommit commits, StubSettlements settlements, TimeProvider clock) : IPaymentBackend, IAsyncDisposable
+    IServiceScopeFactory scopes, StubNodeBook book, TimeProvider clock) : IPaymentBackend, IInvoiceListener
 {
-    private readonly BatchedLookup<string, StubInvoice> _book = new(
-        scopes,
-        (db, hashes) => db.StubInvoices.AsNoTracking().Where(i => EF.Parameter(hashes).Contains(i.PaymentHash)).ToListAsync(CancellationToken.None),
-        invoice => invoice.PaymentHash);
+    /// <summary>
+    /// Unbounded, as a node's feed keeps up with its own payments: a burst of simulated payments is announced in full,
+    /// not left to the watcher's slow safety poll.
+    /// </summary>
+    private readonly Channel<string> _settled = Channel.CreateUnbounded<string>();
 
     public string Name => "stub";
 
@@ -37,13 +41,13 @@ public sealed class StubPaymentBackend(
             CreatedAt = now,
             ExpiresAt = now + request.Expiry,
         };
-        await commits.RunAsync(book => RowInsert.ExecuteAsync(book, invoice, CancellationToken.None), cancellationToken);
+        await book.AddAsync(invoice, cancellationToken);
         return new CreatedInvoice(invoice.PaymentHash, invoice.PaymentRequest, invoice.ExpiresAt);
     }
 
     public async Task<InvoiceStatus?> GetInvoiceStatusAsync(string paymentHash, CancellationToken cancellationToken)
     {
-        var invoice = await _book.FindAsync(paymentHash, cancellationToken);
+        var invoice = await book.FindAsync(paymentHash, cancellationToken);
         if (invoice is null)
         {
             return null;
@@ -62,18 +66,13 @@ public sealed class StubPaymentBackend(
     /// <summary>Settles an invoice as if a wallet had paid it. Idempotent; false for an unknown hash.</summary>
     public async Task<bool> SimulatePaymentAsync(string paymentHash, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var settled = await commits.RunAsync(book => new ConditionalUpdate<StubInvoice>()
-            .SetProperty(i => i.SettledAt, now)
-            .Where(i => i.PaymentHash, paymentHash)
-            .Where(i => i.SettledAt, null)
-            .ExecuteAsync(book, CancellationToken.None), cancellationToken, lockKey: paymentHash);
-        if (settled > 0)
+        var settled = await book.TrySettleAsync(paymentHash, clock.GetUtcNow(), cancellationToken);
+        if (settled)
         {
-            settlements.Announce(paymentHash);
+            _settled.Writer.TryWrite(paymentHash);
         }
 
-        return settled > 0 || await _book.FindAsync(paymentHash, cancellationToken) is not null;
+        return settled || await book.FindAsync(paymentHash, cancellationToken) is not null;
     }
 
     public async Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, CancellationToken cancellationToken)
@@ -99,7 +98,7 @@ public sealed class StubPaymentBackend(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (ex.IsUniqueViolationOn(StubPayment.Table))
         {
             throw new PaymentBackendException("This invoice has already been paid", ex);
         }
@@ -115,5 +114,13 @@ public sealed class StubPaymentBackend(
             : null;
     }
 
-    public ValueTask DisposeAsync() => _book.DisposeAsync();
+    public async IAsyncEnumerable<string> ListenAsync(Action connected, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        connected();
+        await foreach (var hash in _settled.Reader.ReadAllAsync(cancellationToken))
+        {
+            yield return hash;
+        }
+    }
+
 }

@@ -1,3 +1,5 @@
+using Timmy.Api.Data;
+
 namespace Timmy.Api.Payments.Stub;
 
 internal static class StubRegistration
@@ -12,11 +14,11 @@ internal static class StubRegistration
                 "or set Lightning:AllowStubInProduction=true if you really mean it.");
         }
 
-        services.AddSingleton<StubSettlements>();
-        services.AddSingleton<IInvoiceListener>(sp => sp.GetRequiredService<StubSettlements>());
-        // One for the process: it holds no context, and its batched lookups are shared by every caller.
+        // One for the process: it holds no context, and its batched lookups and its feed are shared by every caller.
+        services.AddSingleton<StubNodeBook>();
         services.AddSingleton<StubPaymentBackend>();
         services.AddSingleton<IPaymentBackend>(sp => sp.GetRequiredService<StubPaymentBackend>());
+        services.AddSingleton<IInvoiceListener>(sp => sp.GetRequiredService<StubPaymentBackend>());
         return services;
     }
 }

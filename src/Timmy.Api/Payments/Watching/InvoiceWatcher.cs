@@ -3,23 +3,22 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
 using Timmy.Api.Hosting;
-using Timmy.Api.Jobs;
-using Timmy.Api.Sessions;
 
 namespace Timmy.Api.Payments.Watching;
 
 /// <summary>
-/// Advances jobs and sessions when their invoices are paid, without waiting for a client to poll ("listen,
-/// then poll", after BTCPay). It listens to the node's settlement feed when the backend has one, and also
+/// Tells the owners of invoices (jobs and sessions, through <see cref="IPaymentEvents"/>) when they are paid, without
+/// waiting for a client to poll ("listen, then poll", after BTCPay). It listens to the node's settlement feed when the backend has one, and also
 /// polls pending invoices on a timer, so a payment missed while disconnected is still caught: often while the
 /// feed is down, rarely while it is up, and a page at a time in turn, so every pending invoice is reached. Both only
-/// queue owners; a few workers run <see cref="JobAdvancer.AdvanceAsync"/> or <see cref="SessionAdvancer.AdvanceAsync"/>,
-/// whose conditional updates make a second look at the same payment harmless.
+/// queue owners; a few workers publish <see cref="IPaymentEvents.InvoiceMayBePaidAsync"/> for each, whose subscribers'
+/// conditional updates make a second look at the same payment harmless.
 /// </summary>
 public sealed partial class InvoiceWatcher(
     IServiceScopeFactory scopes,
     IOptions<LightningOptions> lightning,
-    IOptions<JobOptions> jobs,
+    IOptions<InvoiceWatchOptions> watch,
+    IEnumerable<IPaymentEvents> subscribers,
     TimeProvider clock,
     ILogger<InvoiceWatcher> logger,
     IInvoiceListener? listener = null) : BackgroundService
@@ -30,6 +29,7 @@ public sealed partial class InvoiceWatcher(
     private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
 
+    private readonly IPaymentEvents[] _subscribers = subscribers.ToArray();
     private readonly Channel<string> _settled = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<PaymentOwner> _queue = Channel.CreateUnbounded<PaymentOwner>();
     private readonly ConcurrentDictionary<PaymentOwner, byte> _queued = new();
@@ -100,7 +100,7 @@ public sealed partial class InvoiceWatcher(
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
                 var page = await PendingInvoices.AwaitingPaymentAsync(
-                    db, clock.GetUtcNow(), jobs.Value.InvoiceExpiry, after, settings.PollBatchSize, stoppingToken);
+                    db, clock.GetUtcNow(), watch.Value.InvoiceExpiry, after, settings.PollBatchSize, stoppingToken);
                 page.Owners.ForEach(Queue);
                 // The next pass takes the next page; after the last, it starts again from the oldest.
                 after = page.Owners.Count < settings.PollBatchSize ? null : page.LastCreatedAt;
@@ -182,15 +182,9 @@ public sealed partial class InvoiceWatcher(
     {
         try
         {
-            // A fresh scope per owner: its own DbContext and backend, as a request would have.
-            await using var scope = scopes.CreateAsyncScope();
-            if (owner.IsSession)
+            foreach (var subscriber in _subscribers)
             {
-                await scope.ServiceProvider.GetRequiredService<SessionAdvancer>().AdvanceAsync(owner.Id, stoppingToken);
-            }
-            else
-            {
-                await scope.ServiceProvider.GetRequiredService<JobAdvancer>().NoticePaymentAsync(owner.Id, stoppingToken);
+                await subscriber.InvoiceMayBePaidAsync(owner, stoppingToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

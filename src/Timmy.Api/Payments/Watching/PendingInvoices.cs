@@ -3,9 +3,6 @@ using Timmy.Api.Data;
 
 namespace Timmy.Api.Payments.Watching;
 
-/// <summary>What an invoice pays for: a job, or a session's deposit or top-up.</summary>
-internal readonly record struct PaymentOwner(Guid Id, bool IsSession);
-
 /// <summary>A page of owners awaiting payment, and where the next page starts.</summary>
 internal sealed record PendingPage(List<PaymentOwner> Owners, DateTimeOffset? LastCreatedAt);
 

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Timmy.Api.Hosting;
+namespace Timmy.Api.Data;
 
 /// <summary>
 /// Hands items queued by many callers to one loop, up to <paramref name="maxBatch"/> at a time: while one batch is
