@@ -5,7 +5,7 @@ using Timmy.Api.Data.Sqlite;
 
 namespace Timmy.Api.Data;
 
-public static class DatabaseSetup
+public static class DatabaseRegistration
 {
     public const string ConnectionStringName = "Timmy";
 

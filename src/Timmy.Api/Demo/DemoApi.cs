@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Agent;
 using Timmy.Api.Errors;
@@ -18,18 +19,18 @@ public static partial class DemoApi
 {
     public const string MissingRequest = "Missing required query param: request";
 
-    public sealed record DemoResponse(string Result);
-
-    public static void MapDemoApi(this IEndpointRouteBuilder routes)
+    public static RouteGroupBuilder MapDemoApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/demo", RunDemoAsync).WithTags("demo").WithName("runDemo").WithSummary("Free demo (rate-limited)")
+        var group = routes.MapGroup("/api/demo").WithTags("demo");
+        group.MapGet("", RunDemoAsync).WithName("runDemo").WithSummary("Free demo (rate-limited)")
             .WithQueryParameter("request", "What to ask the work model")
             .Produces<DemoResponse>()
             .ProducesErrors(400, 429, 500)
             .WithRateLimitHeaders();
+        return group;
     }
 
-    private static async Task<IResult> RunDemoAsync(
+    private static async Task<Results<Ok<DemoResponse>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> RunDemoAsync(
         HttpContext http,
         IDemoRateLimiter limiter,
         IJobAgent agent,

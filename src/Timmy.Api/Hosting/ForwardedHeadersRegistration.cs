@@ -7,7 +7,7 @@ namespace Timmy.Api.Hosting;
 /// X-Forwarded-For is honoured only from proxies named in configuration. With none named the middleware
 /// is not installed at all, because ASP.NET Core trusts every peer when both lists are empty.
 /// </summary>
-public static class ForwardedHeadersSetup
+public static class ForwardedHeadersRegistration
 {
     private const string Section = "ForwardedHeaders";
 

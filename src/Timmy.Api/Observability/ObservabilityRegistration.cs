@@ -5,7 +5,7 @@ using OpenTelemetry.Trace;
 
 namespace Timmy.Api.Observability;
 
-public static class ObservabilitySetup
+public static class ObservabilityRegistration
 {
     /// <summary>
     /// Metrics in Prometheus format at <c>/metrics</c>; traces of requests, outbound calls, job work and model calls,

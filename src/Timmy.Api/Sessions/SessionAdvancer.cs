@@ -63,7 +63,6 @@ public sealed class SessionAdvancer(
     {
         var now = clock.GetUtcNow();
         var amount = invoice.AmountSats;
-        var minimum = options.Value.MinimumBalanceSats;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var won = await db.Invoices
             .Where(i => i.Id == invoice.Id && i.PaidAt == null)
@@ -78,24 +77,7 @@ public sealed class SessionAdvancer(
             SessionId = sessionId, Kind = kind, AmountSats = amount, InvoiceId = invoice.Id, CreatedAt = now,
         });
         await db.SaveChangesAsync(cancellationToken);
-        await db.Sessions
-            .Where(s => s.Id == sessionId)
-            .ExecuteUpdateAsync(set =>
-            {
-                set.SetProperty(s => s.BalanceSats, s => s.BalanceSats + amount);
-                set.SetProperty(s => s.LastActivityAt, now);
-                if (kind == LedgerEntryKind.Topup)
-                {
-                    // Frees the slot only for its own invoice: a late payment of a replaced top-up leaves the new one pending.
-                    set.SetProperty(s => s.PendingTopupInvoiceId, s => s.PendingTopupInvoiceId == invoice.Id ? null : s.PendingTopupInvoiceId);
-                }
-
-                // A deposit activates; a top-up resumes a paused (or lapsed) session once the balance is enough again.
-                set.SetProperty(s => s.State, s =>
-                    s.State == SessionState.AwaitingPayment || s.BalanceSats + amount >= minimum ? SessionState.Active
-                    : s.State == SessionState.Expired ? SessionState.Paused
-                    : s.State);
-            }, cancellationToken);
+        await Session.Credit(invoice, options.Value.MinimumBalanceSats, now).ApplyAsync(db, sessionId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         metrics.Paid(invoice.Kind.ToString(), amount);
@@ -103,11 +85,6 @@ public sealed class SessionAdvancer(
 
     private async Task ExpireIfIdleAsync(Guid sessionId, CancellationToken cancellationToken)
     {
-        var cutoff = clock.GetUtcNow() - options.Value.IdleExpiry;
-        await db.Sessions
-            .Where(s => s.Id == sessionId && (
-                (s.State == SessionState.AwaitingPayment && s.CreatedAt <= cutoff)
-                || ((s.State == SessionState.Active || s.State == SessionState.Paused) && s.LastActivityAt <= cutoff)))
-            .ExecuteUpdateAsync(set => set.SetProperty(s => s.State, SessionState.Expired), cancellationToken);
+        await Session.ExpireIdleSince(clock.GetUtcNow() - options.Value.IdleExpiry).ApplyAsync(db, sessionId, cancellationToken);
     }
 }

@@ -18,16 +18,10 @@ public sealed class SessionMacaroons(MacaroonRootKey rootKey, Microsoft.Extensio
             .Serialize();
     }
 
-    /// <summary>Null when the macaroon authorises requests on this session; otherwise why not.</summary>
-    public async Task<string?> RejectionAsync(string? authorization, Guid sessionId, CancellationToken cancellationToken)
+    /// <summary>Null when the serialized macaroon authorises requests on this session; otherwise why not.</summary>
+    public async Task<string?> RejectionAsync(string serialized, Guid sessionId, CancellationToken cancellationToken)
     {
-        const string scheme = "Bearer ";
-        if (string.IsNullOrWhiteSpace(authorization) || !authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-        {
-            return "Missing macaroon: send 'Authorization: Bearer <macaroon>'";
-        }
-
-        if (!Macaroon.TryDeserialize(authorization[scheme.Length..].Trim(), out var macaroon, out var error))
+        if (!Macaroon.TryDeserialize(serialized, out var macaroon, out var error))
         {
             return $"Invalid macaroon: {error}";
         }

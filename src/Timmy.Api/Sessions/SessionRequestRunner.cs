@@ -8,6 +8,18 @@ namespace Timmy.Api.Sessions;
 
 public sealed record SessionRunResult(SessionRequest Request, long BalanceRemaining, decimal BtcPriceUsd);
 
+public enum SessionRefusal
+{
+    SessionNotFound,
+    AwaitingDeposit,
+    Paused,
+    Expired,
+    InsufficientBalance,
+}
+
+/// <summary>A request's end: it ran (<see cref="Run"/>), or it was refused before anything was reserved, and why.</summary>
+public sealed record SessionSubmission(SessionRunResult? Run, SessionRefusal Refusal = default, string? Message = null);
+
 /// <summary>
 /// Runs one request against a session's balance in three steps, so the balance can never go negative:
 /// reserve the worst case (a conditional UPDATE that fails when the balance is short), run eval and work,
@@ -20,10 +32,45 @@ public sealed partial class SessionRequestRunner(
     IBtcPriceOracle oracle,
     IOptions<SessionsOptions> options,
     TimeProvider clock,
+    SessionAdvancer advancer,
     ILogger<SessionRequestRunner> logger)
 {
+    /// <summary>Runs the request if the session, brought up to date, is active and its balance covers the worst case.</summary>
+    public async Task<SessionSubmission> SubmitAsync(Guid sessionId, string request, CancellationToken cancellationToken)
+    {
+        var session = await advancer.AdvanceAsync(sessionId, cancellationToken);
+        if (session is null)
+        {
+            return new(null, SessionRefusal.SessionNotFound, SessionsApi.SessionNotFound);
+        }
+
+        if (NotActive(session.State) is { } inactive)
+        {
+            return inactive;
+        }
+
+        if (await RunAsync(sessionId, request, cancellationToken) is { } run)
+        {
+            return new(run);
+        }
+
+        // The reservation failed: either the session changed state meanwhile, or the balance is short.
+        var now = (await advancer.AdvanceAsync(sessionId, cancellationToken))!;
+        return NotActive(now.State) ?? new(null, SessionRefusal.InsufficientBalance,
+            $"Insufficient balance: this request may cost up to {await WorstCaseSatsAsync(request, cancellationToken)} sats " +
+            $"and the balance is {now.BalanceSats} sats. Top up the session to continue.");
+    }
+
+    private static SessionSubmission? NotActive(SessionState state) => state switch
+    {
+        SessionState.Active => null,
+        SessionState.Expired => new(null, SessionRefusal.Expired, "Session expired after 24 hours without activity"),
+        SessionState.Paused => new(null, SessionRefusal.Paused, "Session is paused: its balance is below the minimum. Top up to resume."),
+        _ => new(null, SessionRefusal.AwaitingDeposit, "Session is awaiting its deposit payment"),
+    };
+
     /// <summary>Null when the session is not active or its balance cannot cover the worst case.</summary>
-    public async Task<SessionRunResult?> RunAsync(Guid sessionId, string request, CancellationToken cancellationToken)
+    private async Task<SessionRunResult?> RunAsync(Guid sessionId, string request, CancellationToken cancellationToken)
     {
         var btcPrice = await oracle.GetBtcPriceUsdAsync(cancellationToken);
         var reserved = costs.WorstCaseSats(request, btcPrice);
@@ -40,18 +87,13 @@ public sealed partial class SessionRequestRunner(
     }
 
     /// <summary>The worst case this request would reserve now, for the 402 message.</summary>
-    public async Task<long> WorstCaseSatsAsync(string request, CancellationToken cancellationToken) =>
+    private async Task<long> WorstCaseSatsAsync(string request, CancellationToken cancellationToken) =>
         costs.WorstCaseSats(request, await oracle.GetBtcPriceUsdAsync(cancellationToken));
 
     private async Task<SessionRequest?> ReserveAsync(Guid sessionId, string request, long reserved, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await db.Sessions
-            .Where(s => s.Id == sessionId && s.State == SessionState.Active && s.BalanceSats >= reserved)
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(s => s.BalanceSats, s => s.BalanceSats - reserved)
-                .SetProperty(s => s.ReservedSats, s => s.ReservedSats + reserved), cancellationToken);
-        if (rows == 0)
+        if (!await Session.Reserve(reserved).ApplyAsync(db, sessionId, cancellationToken))
         {
             return null;
         }
@@ -109,7 +151,6 @@ public sealed partial class SessionRequestRunner(
         var debited = record.EvalSats + record.WorkSats;
         var released = reserved - debited;
         var now = clock.GetUtcNow();
-        var minimum = options.Value.MinimumBalanceSats;
         db.Entry(record).State = EntityState.Detached;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -133,15 +174,7 @@ public sealed partial class SessionRequestRunner(
             AddDebit(record, LedgerEntryKind.EvalDebit, record.EvalSats, now);
             AddDebit(record, LedgerEntryKind.WorkDebit, record.WorkSats, now);
             await db.SaveChangesAsync(cancellationToken);
-            await db.Sessions
-                .Where(s => s.Id == record.SessionId)
-                .ExecuteUpdateAsync(set => set
-                    .SetProperty(s => s.ReservedSats, s => s.ReservedSats - reserved)
-                    .SetProperty(s => s.BalanceSats, s => s.BalanceSats + released)
-                    .SetProperty(s => s.LastActivityAt, now)
-                    .SetProperty(s => s.State, s =>
-                        s.State == SessionState.Active && s.BalanceSats + released < minimum ? SessionState.Paused : s.State),
-                    cancellationToken);
+            await Session.Settle(reserved, released, options.Value.MinimumBalanceSats, now).ApplyAsync(db, record.SessionId, cancellationToken);
         }
         else
         {

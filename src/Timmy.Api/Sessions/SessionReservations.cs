@@ -52,11 +52,7 @@ public sealed class SessionReservations(TimmyDbContext db, IOptions<SessionsOpti
                     .SetProperty(r => r.SettledAt, now), cancellationToken) == 1;
             if (released)
             {
-                await db.Sessions
-                    .Where(s => s.Id == sessionId)
-                    .ExecuteUpdateAsync(set => set
-                        .SetProperty(s => s.ReservedSats, s => s.ReservedSats - request.ReservedSats)
-                        .SetProperty(s => s.BalanceSats, s => s.BalanceSats + request.ReservedSats), cancellationToken);
+                await Session.ReleaseAbandoned(request.ReservedSats).ApplyAsync(db, sessionId, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);

@@ -7,6 +7,7 @@ namespace Timmy.Api.Sessions;
 
 public enum WithdrawalStatus
 {
+    SessionNotFound,
     Paid,
     InFlight,
     NothingToWithdraw,
@@ -28,13 +29,21 @@ public sealed record WithdrawalOutcome(WithdrawalStatus Status, string Message, 
 public sealed partial class SessionWithdrawals(
     TimmyDbContext db,
     IPaymentBackend payments,
+    SessionAdvancer advancer,
     IOptions<LightningOptions> lightning,
     IOptions<SessionsOptions> options,
     TimeProvider clock,
     ILogger<SessionWithdrawals> logger)
 {
-    public async Task<WithdrawalOutcome> WithdrawAsync(Session session, string paymentRequest, CancellationToken cancellationToken)
+    /// <summary>Withdraws the balance of the session, brought up to date first (a payment may just have been credited).</summary>
+    public async Task<WithdrawalOutcome> WithdrawAsync(Guid sessionId, string paymentRequest, CancellationToken cancellationToken)
     {
+        var session = await advancer.AdvanceAsync(sessionId, cancellationToken);
+        if (session is null)
+        {
+            return new(WithdrawalStatus.SessionNotFound, SessionsApi.SessionNotFound);
+        }
+
         var amount = session.BalanceSats;
         if (NothingToWithdrawReason(session) is { } reason)
         {
@@ -96,6 +105,14 @@ public sealed partial class SessionWithdrawals(
         return new(WithdrawalStatus.Paid, $"Withdrew {amount} sats", amount, hash);
     }
 
+    /// <summary>The session's withdrawals, newest first.</summary>
+    public Task<List<SessionWithdrawalInfo>> ListAsync(Guid sessionId, CancellationToken cancellationToken) =>
+        db.SessionWithdrawals.AsNoTracking()
+            .Where(w => w.SessionId == sessionId)
+            .OrderByDescending(w => w.CreatedAt)
+            .Select(w => new SessionWithdrawalInfo(w.AmountSats, w.PaymentHash, w.State, w.CreatedAt, w.SettledAt))
+            .ToListAsync(cancellationToken);
+
     /// <summary>Settles a withdrawal left paying from the node's record, with the same rules as a refund payout.</summary>
     public async Task ReconcileAsync(SessionWithdrawal withdrawal, TimeSpan unknownAfter, CancellationToken cancellationToken)
     {
@@ -125,13 +142,7 @@ public sealed partial class SessionWithdrawals(
     /// </summary>
     private async Task<bool> DebitAsync(SessionWithdrawal withdrawal, CancellationToken cancellationToken)
     {
-        var debited = await db.Sessions
-            .Where(s => s.Id == withdrawal.SessionId && s.BalanceSats == withdrawal.AmountSats && s.ReservedSats == 0
-                && s.State != SessionState.AwaitingPayment)
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(s => s.BalanceSats, 0L)
-                // With nothing left, an active session pauses until a top-up, as one that ran low does.
-                .SetProperty(s => s.State, s => s.State == SessionState.Active ? SessionState.Paused : s.State), cancellationToken) == 1;
+        var debited = await Session.Withdraw(withdrawal.AmountSats).ApplyAsync(db, withdrawal.SessionId, cancellationToken);
         if (debited)
         {
             db.SessionWithdrawals.Add(withdrawal);
@@ -158,7 +169,6 @@ public sealed partial class SessionWithdrawals(
     {
         var now = clock.GetUtcNow();
         var amount = withdrawal.AmountSats;
-        var minimum = options.Value.MinimumBalanceSats;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var reversed = await db.SessionWithdrawals
             .Where(w => w.Id == withdrawal.Id && w.State == SessionWithdrawalState.Paying)
@@ -168,11 +178,7 @@ public sealed partial class SessionWithdrawals(
             return;
         }
 
-        await db.Sessions
-            .Where(s => s.Id == withdrawal.SessionId)
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(s => s.BalanceSats, s => s.BalanceSats + amount)
-                .SetProperty(s => s.State, s => s.State == SessionState.Paused && s.BalanceSats + amount >= minimum ? SessionState.Active : s.State), cancellationToken);
+        await Session.ReverseWithdrawal(amount, options.Value.MinimumBalanceSats).ApplyAsync(db, withdrawal.SessionId, cancellationToken);
         db.SessionLedger.Add(new SessionLedgerEntry
         {
             SessionId = withdrawal.SessionId, Kind = LedgerEntryKind.WithdrawalReversed, AmountSats = amount, WithdrawalId = withdrawal.Id, CreatedAt = now,

@@ -9,6 +9,7 @@ public static class SessionsRegistration
         services.AddSingleton<SessionMacaroons>();
         services.AddSingleton<SessionCosts>();
         services.AddScoped<SessionAdvancer>();
+        services.AddScoped<SessionIntake>();
         services.AddScoped<SessionReservations>();
         services.AddScoped<SessionRequestRunner>();
         services.AddScoped<SessionWithdrawals>();

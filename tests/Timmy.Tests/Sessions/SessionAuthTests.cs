@@ -28,6 +28,25 @@ public sealed class SessionAuthTests : IDisposable
         await (await client.TopupAsync(id, null, 100)).AssertErrorAsync(HttpStatusCode.Unauthorized);
     }
 
+    /// <summary>The credential filter guards the whole group: every endpoint acting on the balance, not only those tested one by one.</summary>
+    [Fact]
+    public async Task Every_endpoint_acting_on_the_balance_needs_the_macaroon_and_an_unknown_session_is_a_404_first()
+    {
+        var client = _factory.CreateClient();
+        var (id, _) = await client.ActiveSessionAsync();
+        var unknown = Guid.NewGuid().ToString();
+        var invoice = RefundInvoices.Mint(1000);
+
+        foreach (var session in new[] { id, unknown })
+        {
+            var status = session == id ? HttpStatusCode.Unauthorized : HttpStatusCode.NotFound;
+            await (await client.SessionRequestAsync(session, null, "hi")).AssertErrorAsync(status);
+            await (await client.TopupAsync(session, null, 100)).AssertErrorAsync(status);
+            await (await client.WithdrawAsync(session, null, invoice)).AssertErrorAsync(status);
+            await (await client.GetAsync($"/api/sessions/{session}/withdrawals")).AssertErrorAsync(status);
+        }
+    }
+
     [Fact]
     public async Task Every_single_character_change_to_the_macaroon_is_a_401()
     {

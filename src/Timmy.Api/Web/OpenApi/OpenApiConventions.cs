@@ -102,6 +102,22 @@ public static class OpenApiConventions
             return Task.CompletedTask;
         });
 
+    /// <summary>Documents a required string path parameter that a filter reads rather than a handler parameter.</summary>
+    public static TBuilder WithPathParameter<TBuilder>(this TBuilder builder, string name)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Insert(0, new OpenApiParameter
+            {
+                Name = name,
+                In = ParameterLocation.Path,
+                Required = true,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+            return Task.CompletedTask;
+        });
+
     /// <summary>Documents a 200 <c>text/event-stream</c> response; the events themselves have no schema in the spec.</summary>
     public static RouteHandlerBuilder ProducesEventStream(this RouteHandlerBuilder builder, string description) =>
         builder.AddOpenApiOperationTransformer((operation, _, _) =>
@@ -116,7 +132,8 @@ public static class OpenApiConventions
         });
 
     /// <summary>Marks the endpoint as needing <c>Authorization: Bearer &lt;macaroon&gt;</c>.</summary>
-    public static RouteHandlerBuilder RequiresMacaroon(this RouteHandlerBuilder builder) =>
+    public static TBuilder RequiresMacaroon<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
         builder.AddOpenApiOperationTransformer((operation, context, _) =>
         {
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(MacaroonScheme, context.Document)] = [] }];
