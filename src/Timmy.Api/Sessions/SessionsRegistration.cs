@@ -1,3 +1,5 @@
+using Timmy.Api.Payments;
+
 namespace Timmy.Api.Sessions;
 
 public static class SessionsRegistration
