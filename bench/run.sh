@@ -27,9 +27,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 if [[ $MODE == full ]]; then
   : "${LOAD_SECONDS:=10}" "${WARMUP_SECONDS:=10}" "${CONNECTIONS:=64}" "${FLOW_CONNECTIONS:=16}" "${SQLITE_SECONDS:=10}"
   : "${SCALE_JOBS:=10000}" "${SCALE_LATENCY_MS:=3000}" "${SCALE_TIMEOUT_SECONDS:=600}" "${IDLE_SECONDS:=5}"
+  : "${FOOTPRINT_ROUNDS:=2}" "${PAY_JOBS:=1000}"
 else
   : "${LOAD_SECONDS:=2}" "${WARMUP_SECONDS:=1}" "${CONNECTIONS:=8}" "${FLOW_CONNECTIONS:=4}" "${SQLITE_SECONDS:=2}"
   : "${SCALE_JOBS:=200}" "${SCALE_LATENCY_MS:=500}" "${SCALE_TIMEOUT_SECONDS:=60}" "${IDLE_SECONDS:=1}"
+  : "${FOOTPRINT_ROUNDS:=1}" "${PAY_JOBS:=50}"
 fi
 THREADS=$(nproc)
 STARTUP_TIMEOUT_SECONDS=90
@@ -42,184 +44,8 @@ declare -A R=()   # results: R[benchmark.key]=value
 FAILURES=()       # benchmarks that did not work end to end
 PIDS=()           # every process this script started; all are stopped on exit
 
-log() { printf '\n== %s\n' "$*" >&2; }
-
-# --- processes -----------------------------------------------------------------------------------
-
-alive() { [[ -r /proc/$1/status ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
-
-# Stops one process this script started: TERM, then KILL if it is still there after 10 s.
-stop_pid() {
-  local pid=$1 i
-  kill "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < 100; i++)); do
-    alive "$pid" || return 0
-    sleep 0.1
-  done
-  kill -9 "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-  local i
-  # Newest first, so a server goes before the `dotnet run` that launched it.
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-    stop_pid "${PIDS[i]}"
-  done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# A random loopback port below the ephemeral range that nothing listens on (bounded tries).
-free_port() {
-  local port i
-  for ((i = 0; i < 50; i++)); do
-    port=$((20000 + RANDOM % 12000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  echo "no free port found" >&2
-  return 1
-}
-
-# Waits (bounded) until URL/api/healthz answers 200; fails early if the launching process has exited.
-wait_healthy() {
-  local url=$1 pid=$2 logfile=$3 deadline=$((SECONDS + STARTUP_TIMEOUT_SECONDS))
-  while ((SECONDS < deadline)); do
-    if curl -fsS -o /dev/null --max-time 1 "$url/api/healthz" 2>/dev/null; then
-      return 0
-    fi
-    if ! alive "$pid"; then
-      echo "The server exited before answering /api/healthz:" >&2
-      cat "$logfile" >&2
-      return 1
-    fi
-    sleep 0.02
-  done
-  echo "The server did not answer /api/healthz within ${STARTUP_TIMEOUT_SECONDS}s:" >&2
-  cat "$logfile" >&2
-  return 1
-}
-
-# start_timmy NAME [VAR=VALUE ...]: starts Timmy as the README does, with a fresh SQLite file and any extra
-# environment. Sets SERVER_URL, SERVER_PID (the Timmy.Api process itself), SERVER_LAUNCHER (its `dotnet run`), STARTUP_MS
-# (from launching `dotnet run` to the first healthz 200) and APPHOST_STARTUP_MS (from the Timmy.Api
-# process's own start, per the kernel, to that 200).
-start_timmy() {
-  local name=$1 port launcher started_ns ready_ns uptime stat fields
-  shift
-  port=$(free_port)
-  SERVER_URL=http://127.0.0.1:$port
-  started_ns=$(date +%s%N)
-  env "$@" ConnectionStrings__Timmy="Data Source=$OUT/$name.db" \
-    dotnet run --no-build -c Release --project src/Timmy.Api -- --urls "$SERVER_URL" >"$OUT/$name.log" 2>&1 &
-  launcher=$!
-  SERVER_LAUNCHER=$launcher
-  PIDS+=("$launcher")
-  wait_healthy "$SERVER_URL" "$launcher" "$OUT/$name.log"
-  ready_ns=$(date +%s%N)
-  read -r uptime _ </proc/uptime
-  SERVER_PID=$(pgrep -P "$launcher" | head -n 1)
-  [[ -n $SERVER_PID ]] || { echo "cannot find the server process under $launcher" >&2; return 1; }
-  PIDS+=("$SERVER_PID")
-  STARTUP_MS=$(((ready_ns - started_ns) / 1000000))
-  stat=$(<"/proc/$SERVER_PID/stat")
-  read -ra fields <<<"${stat##*) }"   # fields after "pid (comm) "; starttime is the 22nd field overall
-  APPHOST_STARTUP_MS=$(awk -v up="$uptime" -v start="${fields[19]}" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN { printf "%d", (up - start / hz) * 1000 }')
-}
-
-# stop_server SERVER_PID LAUNCHER_PID
-stop_server() {
-  stop_pid "$1"
-  stop_pid "$2"
-}
-
-status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
-
-# --- measurements ----------------------------------------------------------------------------------
-
-# record NAME "key=value key=value ...": files one benchmark's figures under R[NAME.key].
-record() {
-  local name=$1 pair
-  for pair in $2; do
-    R[$name.${pair%%=*}]=${pair#*=}
-  done
-}
-
-# bench_tool NAME COMMAND [ARGS...]: runs Timmy.Bench and records its RESULT line.
-bench_tool() {
-  local name=$1 status=0 result
-  shift
-  "$BENCH_TOOL" "$@" >"$OUT/$name.out" 2>&1 || status=$?
-  sed '/^RESULT /d' "$OUT/$name.out" >&2
-  result=$(sed -n 's/^RESULT [a-z_]* //p' "$OUT/$name.out")
-  if ((status != 0)) || [[ -z $result ]]; then
-    FAILURES+=("$name (exit $status, see $OUT/$name.out)")
-  fi
-  record "$name" "$result"
-}
-
-# Turns `wrk --latency` output into "rps=... p50_ms=... p99_ms=... errors=...".
-parse_wrk() {
-  awk '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; return v * 1000 }
-    $1 == "50%" { p50 = ms($2) }
-    $1 == "99%" { p99 = ms($2) }
-    $1 == "Requests/sec:" { rps = $2 }
-    /Non-2xx or 3xx responses:/ { errors += $NF }
-    /Socket errors:/ { gsub(",", ""); errors += $4 + $6 + $8 + $10 }
-    END { printf "rps=%s p50_ms=%.3f p99_ms=%.3f errors=%d\n", rps, p50, p99, errors }' "$1"
-}
-
-# load NAME URL [create-job]: a warm-up, then LOAD_SECONDS of one request over CONNECTIONS connections.
-load() {
-  local name=$1 url=$2 kind=${3:-get} args=()
-  if [[ $LOADGEN == wrk ]]; then
-    [[ $kind == create-job ]] && args=(-s bench/wrk/create-job.lua)
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${args[@]}" "$url" >/dev/null
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${LOAD_SECONDS}s" --timeout 10s --latency "${args[@]}" "$url" >"$OUT/$name.wrk"
-    record "$name" "$(parse_wrk "$OUT/$name.wrk")"
-    [[ -n ${R[$name.rps]:-} && ${R[$name.errors]} == 0 ]] || FAILURES+=("$name (see $OUT/$name.wrk)")
-  else
-    [[ $kind == create-job ]] && args=(--method POST --body '{"request":"Explain the Lightning Network in two sentences"}')
-    bench_tool "$name" load --url "$url" "${args[@]}" --connections "$CONNECTIONS" \
-      --seconds "$LOAD_SECONDS" --warmup "$WARMUP_SECONDS"
-  fi
-  printf '%-14s %10s req/s  p50 %8s ms  p99 %8s ms\n' "$name" "${R[$name.rps]:-?}" "${R[$name.p50_ms]:-?}" "${R[$name.p99_ms]:-?}" >&2
-}
-
-# Polls a job until the background worker has moved it past evaluating/executing; prints the job.
-poll_settled() {
-  local base=$1 id=$2 job i
-  for ((i = 0; i < 200; i++)); do
-    job=$(curl -fsS "$base/api/jobs/$id")
-    grep -qE '"state":"(evaluating|executing)"' <<<"$job" || { printf '%s' "$job"; return 0; }
-    sleep 0.05
-  done
-  printf '%s' "$job"
-}
-
-# Walks one job through the README's steps and prints its id once complete.
-complete_job() {
-  local base=$1 job id hash work
-  job=$(curl -fsS -X POST "$base/api/jobs" -H 'Content-Type: application/json' \
-    -d '{"request":"Explain the Lightning Network in two sentences"}')
-  id=$(sed -E 's/.*"jobId":"([^"]+)".*/\1/' <<<"$job")
-  hash=$(sed -E 's/.*"paymentHash":"([0-9a-f]{64})".*/\1/' <<<"$job")
-  curl -fsS -o /dev/null -X POST "$base/api/dev/stub/pay/$hash"
-  work=$(poll_settled "$base" "$id")
-  hash=$(sed -E 's/.*"workInvoice":\{[^}]*"paymentHash":"([0-9a-f]{64})".*/\1/' <<<"$work")
-  curl -fsS -o /dev/null -X POST "$base/api/dev/stub/pay/$hash"
-  poll_settled "$base" "$id" | grep -q '"state":"complete"' || { echo "job $id did not complete" >&2; return 1; }
-  echo "$id"
-}
-
-unpaid_job() {
-  curl -fsS -X POST "$1/api/jobs" -H 'Content-Type: application/json' -d '{"request":"What is a satoshi?"}' |
-    sed -E 's/.*"jobId":"([^"]+)".*/\1/'
-}
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 # --- the run ---------------------------------------------------------------------------------------
 
@@ -236,33 +62,38 @@ for project in src/Timmy.Api bench/Timmy.Bench bench/BareKestrel; do
   dotnet build -c Release -nologo -v q "$project" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; exit 1; }
 done
 
-log "Timmy (offline model without latency): footprint"
+PEERS=(bare)
+if command -v node >/dev/null 2>&1 && (cd bench/node && npm ci --no-audit --no-fund --loglevel=error) >"$OUT/npm.log" 2>&1; then
+  PEERS+=(express fastify)
+else
+  FAILURES+=("Express and Fastify peers (node and npm ci in bench/node; see $OUT/npm.log)")
+fi
+
+log "Timmy (offline model without latency)"
 start_timmy app
 APP_URL=$SERVER_URL APP_PID=$SERVER_PID APP_LAUNCHER=$SERVER_LAUNCHER
-sleep "$IDLE_SECONDS"
-record footprint "startup_ms=$STARTUP_MS apphost_startup_ms=$APPHOST_STARTUP_MS idle_rss_mb=$(($(status_kb "$APP_PID" VmRSS) / 1024)) idle_threads=$(status_kb "$APP_PID" Threads)"
-echo "start to first healthz: ${STARTUP_MS} ms (dotnet run), ${APPHOST_STARTUP_MS} ms (Timmy.Api process); idle RSS ${R[footprint.idle_rss_mb]} MB" >&2
-
 COMPLETE_JOB=$(complete_job "$APP_URL")
 UNPAID_JOB=$(unpaid_job "$APP_URL")
 curl -fsS -o "$OUT/poll.json" "$APP_URL/api/jobs/$COMPLETE_JOB"
 
-log "Bare Kestrel serving the same poll response ($(wc -c <"$OUT/poll.json") bytes)"
-BARE_URL=http://127.0.0.1:$(free_port)
-ASPNETCORE_ENVIRONMENT=Development "$BARE_KESTREL" --urls "$BARE_URL" --BodyFile="$OUT/poll.json" >"$OUT/bare.log" 2>&1 &
-BARE_PID=$!
-PIDS+=("$BARE_PID")
-wait_healthy "$BARE_URL" "$BARE_PID" "$OUT/bare.log"
-cmp -s "$OUT/poll.json" <(curl -fsS "$BARE_URL/api/jobs/$COMPLETE_JOB") || FAILURES+=("bare Kestrel does not serve the poll bytes")
-
 log "Load ($LOADGEN, $CONNECTIONS connections, ${LOAD_SECONDS}s each after ${WARMUP_SECONDS}s warm-up)"
 load healthz "$APP_URL/api/healthz"
-load bare_healthz "$BARE_URL/api/healthz"
 load poll "$APP_URL/api/jobs/$COMPLETE_JOB"
-load bare_poll "$BARE_URL/api/jobs/$COMPLETE_JOB"
 load poll_unpaid "$APP_URL/api/jobs/$UNPAID_JOB"
 load create "$APP_URL/api/jobs" create-job
-stop_pid "$BARE_PID"
+
+for peer in "${PEERS[@]}"; do
+  log "$peer serving the same poll response ($(wc -c <"$OUT/poll.json") bytes)"
+  url=http://127.0.0.1:$(free_port)
+  # shellcheck disable=SC2046 # the command is split into words on purpose
+  start_peer "$peer" "$url" $(peer_command "$peer" "$url")
+  cmp -s "$OUT/poll.json" <(curl -fsS "$url/api/jobs/$COMPLETE_JOB") || FAILURES+=("$peer does not serve the poll bytes")
+  [[ $peer == bare ]] && load bare_healthz "$url/api/healthz"
+  load "${peer}_poll" "$url/api/jobs/$COMPLETE_JOB"
+  # Timmy answers the poll twice, before and after each peer, so the machine's drift is shared.
+  load "poll_after_$peer" "$APP_URL/api/jobs/$COMPLETE_JOB"
+  stop_pid "$PEER_PID"
+done
 # A ceiling that logs each request is no ceiling (its log would have thousands of lines).
 (($(wc -l <"$OUT/bare.log") < 100)) || FAILURES+=("bare Kestrel logged requests (see $OUT/bare.log)")
 
@@ -275,6 +106,19 @@ log "SQLite ceiling of the scale step (its jobs' writes alone, raw, batched as t
 bench_tool flow_writes flow-writes --template "$OUT/app.db" --db "$OUT/flow-writes.db" --jobs "$SCALE_JOBS"
 stop_server "$APP_PID" "$APP_LAUNCHER"
 
+log "Footprint: each server alone, $FOOTPRINT_ROUNDS rounds: start to first healthz 200, idle RSS ${IDLE_SECONDS}s after one piece of work"
+for ((round = 1; round <= FOOTPRINT_ROUNDS; round++)); do
+  footprint_round "$round"
+done
+for name in timmy "${PEERS[@]}"; do
+  for key in start_ms start_cpu_ms idle_rss_mb; do mean_of "$name" "$key"; done
+done
+
+log "Payment to work: $PAY_JOBS jobs awaiting their work payment, then each settled and polled until executing"
+start_timmy pay Agent__OfflineLatencyMs=2000 Jobs__WorkerConcurrency="$PAY_JOBS"
+bench_tool pay_to_work pay-to-work --base "$SERVER_URL" --jobs "$PAY_JOBS"
+stop_server "$SERVER_PID" "$SERVER_LAUNCHER"
+
 log "Scale: $SCALE_JOBS jobs in flight, model latency $SCALE_LATENCY_MS ms"
 # Every job in flight may be at the model at once: the worker limit is raised to the number of jobs. Clients
 # follow their jobs' event streams (SCALE_WAIT=poll polls instead), after a warm-up of up to 1,000 jobs.
@@ -282,6 +126,13 @@ start_timmy scale Agent__OfflineLatencyMs="$SCALE_LATENCY_MS" Jobs__WorkerConcur
 bench_tool scale scale --base "$SERVER_URL" --pid "$SERVER_PID" --jobs "$SCALE_JOBS" \
   --model-latency-ms "$SCALE_LATENCY_MS" --timeout "$SCALE_TIMEOUT_SECONDS" --wait "${SCALE_WAIT:-events}"
 stop_server "$SERVER_PID" "$SERVER_LAUNCHER"
+
+log "Bare Kestrel answering as many HTTP exchanges as the scale step made (${R[scale.exchanges]:-?})"
+url=http://127.0.0.1:$(free_port)
+# shellcheck disable=SC2046 # the command is split into words on purpose
+start_peer bare_exchanges "$url" $(peer_command bare "$url")
+bench_tool exchanges exchanges --url "$url/api/jobs/any" --pid "$PEER_PID" --count "${R[scale.exchanges]:-1000}"
+stop_pid "$PEER_PID"
 
 # --- the table -------------------------------------------------------------------------------------
 
@@ -291,10 +142,39 @@ pct() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.0f%%", 1
 verdict() { awk -v a="${1:-0}" -v b="${2:-0}" -v t="$3" 'BEGIN { print (b > 0 && 100 * a / b >= t) ? "met" : "missed" }'; }
 row() { printf '| %-44s | %10s | %9s | %9s | %-36s |\n' "$@"; }
 fig() { awk -v v="${R[$1]:-}" 'BEGIN { if (v == "") print "?"; else if (v >= 100) printf "%.0f", v; else printf "%.2f", v }'; }
+# times A B: A as a multiple of B; at_most A B LIMIT: "met" or "missed" for A/B <= LIMIT.
+times() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else printf "?" }'; }
+at_most() { awk -v a="${1:-0}" -v b="${2:-0}" -v t="$3" 'BEGIN { print (b > 0 && a / b <= t) ? "met" : "missed" }'; }
+mean2() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { printf "%.0f", (a + b) / 2 }'; }
+# Timmy's poll beside each peer: the mean of its loads just before and just after that peer's.
+R[timmy_poll_bare]=$(mean2 "${R[poll.rps]:-}" "${R[poll_after_bare.rps]:-}")
+R[timmy_poll_express]=$(mean2 "${R[poll_after_bare.rps]:-}" "${R[poll_after_express.rps]:-}")
+R[timmy_poll_fastify]=$(mean2 "${R[poll_after_express.rps]:-}" "${R[poll_after_fastify.rps]:-}")
+# What bare Kestrel spent on as many exchanges as one completed Timmy job made in the scale step.
+R[bare_cpu_ms_per_job]=$(awk -v c="${R[exchanges.server_cpu_ms]:-0}" -v j="${R[scale.completed]:-0}" 'BEGIN { if (j > 0) printf "%.3f", c / j; else print "" }')
+peers_table() {
+  echo "| | Timmy | bare Kestrel | Express 5 | Fastify 5 | Timmy ÷ bare Kestrel | Target |"
+  echo "|---|---:|---:|---:|---:|---|---|"
+  echo "| \`GET /api/jobs/{id}\`, req/s | $(fig timmy_poll_bare) | $(fig bare_poll.rps) | $(fig express_poll.rps) | $(fig fastify_poll.rps) |" \
+    "$(pct "${R[timmy_poll_bare]}" "${R[bare_poll.rps]:-}") (Express $(times "${R[timmy_poll_express]}" "${R[express_poll.rps]:-}"), Fastify $(times "${R[timmy_poll_fastify]}" "${R[fastify_poll.rps]:-}")) |" \
+    "≥ 90%: $(verdict "${R[timmy_poll_bare]}" "${R[bare_poll.rps]:-}" 90) |"
+  echo "| process start to first healthz 200, ms | $(fig fp_timmy.start_ms) | $(fig fp_bare.start_ms) | $(fig fp_express.start_ms) | $(fig fp_fastify.start_ms) |" \
+    "$(times "${R[fp_timmy.start_ms]:-}" "${R[fp_bare.start_ms]:-}") | ≤ 2×: $(at_most "${R[fp_timmy.start_ms]:-}" "${R[fp_bare.start_ms]:-}" 2) |"
+  echo "| CPU used by then, ms | $(fig fp_timmy.start_cpu_ms) | $(fig fp_bare.start_cpu_ms) | $(fig fp_express.start_cpu_ms) | $(fig fp_fastify.start_cpu_ms) |" \
+    "$(times "${R[fp_timmy.start_cpu_ms]:-}" "${R[fp_bare.start_cpu_ms]:-}") | |"
+  echo "| idle RSS ${IDLE_SECONDS} s after one job (a poll for peers), MB | $(fig fp_timmy.idle_rss_mb) | $(fig fp_bare.idle_rss_mb) | $(fig fp_express.idle_rss_mb) | $(fig fp_fastify.idle_rss_mb) |" \
+    "$(times "${R[fp_timmy.idle_rss_mb]:-}" "${R[fp_bare.idle_rss_mb]:-}") | ≤ 1.5×: $(at_most "${R[fp_timmy.idle_rss_mb]:-}" "${R[fp_bare.idle_rss_mb]:-}" 1.5) |"
+  echo "| settle to executing, ${R[pay_to_work.jobs]:-?} jobs in flight, p50 / p99 ms | $(fig pay_to_work.p50_ms) / $(fig pay_to_work.p99_ms) | | | | |" \
+    "p99 ≤ 100 ms: $(awk -v p="${R[pay_to_work.p99_ms]:-1e9}" 'BEGIN { print (p <= 100) ? "met" : "missed" }') |"
+  echo "| server CPU per completed job (scale step), ms | $(fig scale.cpu_ms_per_job) | $(fig bare_cpu_ms_per_job) | | |" \
+    "$(times "${R[scale.cpu_ms_per_job]:-}" "${R[bare_cpu_ms_per_job]:-}") (bare: the same ${R[scale.exchanges]:-?} exchanges) | |"
+}
 
 {
   echo
   echo "Timmy benchmarks ($MODE): $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo); load from $LOADGEN, $CONNECTIONS connections, ${LOAD_SECONDS}s per figure"
+  echo
+  peers_table
   echo
   row "Benchmark" "req/s" "p50 ms" "p99 ms" "Ratio"
   row "---" "---:" "---:" "---:" "---"
@@ -320,8 +200,7 @@ fig() { awk -v v="${R[$1]:-}" 'BEGIN { if (v == "") print "?"; else if (v >= 100
     "the ideal $(pct "${R[scale.ideal_jobs_per_s]:-}" "${R[flow_writes.jobs_per_s]:-}")"
   echo "  requests retried after a connection failure: ${R[scale.retries]:-?}; jobs failed: ${R[scale.failed]:-?}"
   echo "  server peak RSS $(fig scale.peak_rss_mb) MB (< 500 MB: $(awk -v m="${R[scale.peak_rss_mb]:-1e9}" 'BEGIN { print (m < 500) ? "met" : "missed" }')), threads peak ${R[scale.peak_threads]:-?}, at the end ${R[scale.final_threads]:-?}"
-  echo "Footprint: start to first healthz 200 in ${R[footprint.startup_ms]:-?} ms via dotnet run (${R[footprint.apphost_startup_ms]:-?} ms from the Timmy.Api process start);" \
-    "idle RSS ${R[footprint.idle_rss_mb]:-?} MB, ${R[footprint.idle_threads]:-?} threads"
+  echo "  server CPU in flight ${R[scale.server_cpu_ms]:-?} ms over ${R[scale.exchanges]:-?} HTTP exchanges; bare Kestrel spent ${R[exchanges.server_cpu_ms]:-?} ms on as many"
   echo "Raw outputs: $OUT"
 } | tee "$OUT/table.md"
 

@@ -23,6 +23,10 @@ public sealed class JobFlow(TimmyApi api, TimeSpan pollInterval, WaitMode wait =
         return job.JobId;
     }
 
+    /// <summary>Polls a job whose eval invoice is paid until its work invoice is out.</summary>
+    public Task<JobView> WaitForWorkInvoiceAsync(string jobId, CancellationToken cancellationToken) =>
+        PollUntilAsync(jobId, "awaiting_work_payment", cancellationToken);
+
     /// <summary>From a paid eval invoice to the finished work: poll, pay the work invoice, poll to complete.</summary>
     public async Task CompletePaidJobAsync(string jobId, CancellationToken cancellationToken)
     {

@@ -38,6 +38,15 @@ public sealed class ProcessSampler : IAsyncDisposable
         return new ProcessStatus(long.Parse(fields["VmRSS"]), long.Parse(fields["VmHWM"]), int.Parse(fields["Threads"]));
     }
 
+    /// <summary>CPU time (user + system) the process has used so far, from /proc/&lt;pid&gt;/stat, in milliseconds.</summary>
+    public static long CpuMilliseconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // The fields after "pid (comm) ": utime and stime are the 14th and 15th of the line, in clock ticks (100 a second).
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) * 10;
+    }
+
     /// <summary>Stops sampling and returns the last reading; VmHWM is the kernel's own peak, not a sampled one.</summary>
     public async Task<ProcessStatus> StopAsync()
     {

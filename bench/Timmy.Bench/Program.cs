@@ -11,6 +11,8 @@ try
         ["load", .. var rest] => await FixedLoad.RunAsync(Options.Parse(rest)),
         ["flow", .. var rest] => await FlowLoad.RunAsync(Options.Parse(rest)),
         ["scale", .. var rest] => await ScaleRun.RunAsync(Options.Parse(rest)),
+        ["pay-to-work", .. var rest] => await PayToWork.RunAsync(Options.Parse(rest)),
+        ["exchanges", .. var rest] => await Exchanges.RunAsync(Options.Parse(rest)),
         _ => Usage(),
     };
 }
@@ -35,7 +37,11 @@ static int Usage()
           scale --base <url> --pid <server pid> [--jobs 10000] [--model-latency-ms 3000] [--timeout 300]
                 [--wait events|poll] [--warmup-jobs 1000] [--request-connections 256]
               Create many jobs (and open their event streams), then pay and follow them all at once until complete;
-              samples the server's RSS and threads.
+              samples the server's RSS, threads and CPU per completed job.
+          pay-to-work --base <url> [--jobs 1000] [--connections 64]
+              Latency from the stub settling a work invoice to a poll seeing the job executing, all jobs in flight.
+          exchanges --url <url> --pid <server pid> [--count 10000] [--connections 64]
+              Exactly count GETs, and the CPU the server spent on them.
         """);
     return 2;
 }

@@ -67,6 +67,8 @@ public static class ScaleRun
         var completions = new Latencies();
         long failed = 0;
         string? firstError = null;
+        var requestsBefore = api.Requests;
+        var cpuBefore = ProcessSampler.CpuMilliseconds(serverPid);
         var started = Stopwatch.GetTimestamp();
         var inFlight = Task.WhenAll(Enumerable.Range(0, jobs).Select(async i =>
         {
@@ -104,12 +106,16 @@ public static class ScaleRun
         // Until the last completion when all finished; otherwise the whole (bounded) wait counts.
         var elapsed = completed == jobs ? TimeSpan.FromMilliseconds(completions.Percentile(100)) : Stopwatch.GetElapsedTime(started);
         var final = await sampler.StopAsync();
+        var cpuMs = ProcessSampler.CpuMilliseconds(serverPid) - cpuBefore;
+        // The HTTP exchanges of the timed phase: its requests, plus one per event stream that delivered it.
+        var exchanges = api.Requests - requestsBefore + (wait == WaitMode.Events ? jobs : 0);
 
         var throughput = completed / elapsed.TotalSeconds;
         var idealSeconds = ModelCallsPerJob * modelLatency.TotalSeconds;
         var ideal = jobs / idealSeconds;
         Console.WriteLine($"{completed} of {jobs} jobs complete in {elapsed.TotalSeconds:0.0} s: {throughput:0} jobs/s, " +
             $"ideal {ideal:0} jobs/s (all in flight, {ModelCallsPerJob} model calls of {modelLatency.TotalSeconds:0.###} s), {failed} failed, {api.Retries} requests retried");
+        Console.WriteLine($"Server CPU in flight: {cpuMs} ms, {(double)cpuMs / Math.Max(1, completed):0.00} ms per completed job, over {exchanges} HTTP exchanges");
         Console.WriteLine($"Server: peak RSS {final.PeakRssKb / 1024} MB, threads peak {sampler.MaxThreads}, now {final.Threads}");
         if (firstError is not null)
         {
@@ -133,7 +139,10 @@ public static class ScaleRun
             ("p99_complete_s", completions.Percentile(99) / 1000),
             ("peak_rss_mb", final.PeakRssKb / 1024.0),
             ("peak_threads", sampler.MaxThreads),
-            ("final_threads", final.Threads));
+            ("final_threads", final.Threads),
+            ("server_cpu_ms", cpuMs),
+            ("cpu_ms_per_job", (double)cpuMs / Math.Max(1, completed)),
+            ("exchanges", exchanges));
         return completed == jobs ? 0 : 1;
     }
 }
