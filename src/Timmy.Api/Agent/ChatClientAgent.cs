@@ -30,9 +30,13 @@ public sealed class ChatClientAgent(
         return new Evaluation(verdict.Accepted, verdict.Reason, UsageOf(response, _options.EvalModel));
     }
 
-    public async Task<WorkOutput> WorkAsync(string request, CancellationToken cancellationToken)
+    public Task<WorkOutput> WorkAsync(string request, CancellationToken cancellationToken) =>
+        WorkAsync(request, null, cancellationToken);
+
+    public async Task<WorkOutput> WorkAsync(string request, int? maxOutputTokens, CancellationToken cancellationToken)
     {
-        var response = await CallAsync(workClient, Prompts.Work, request, _options.WorkModel, _options.MaxOutputTokens, cancellationToken);
+        var cap = maxOutputTokens is { } priced && priced > 0 ? Math.Min(priced, _options.MaxOutputTokens) : _options.MaxOutputTokens;
+        var response = await CallAsync(workClient, Prompts.Work, request, _options.WorkModel, cap, cancellationToken);
         if (string.IsNullOrWhiteSpace(response.Text))
         {
             throw new AgentException("The work model returned an empty answer");
