@@ -26,6 +26,7 @@ public static class TimmyHost
     public static WebApplicationBuilder AddTimmy(this WebApplicationBuilder builder)
     {
         builder.Configuration.AddSeedEnvironmentAliases();
+        var backends = builder.Configuration.SelectBackends();
         builder.AddTimmyObservability();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -48,7 +49,9 @@ public static class TimmyHost
 
         services.AddTimmyDatabase(configuration);
         services.AddTimmyPayments(configuration, builder.Environment);
+        OfflineModelGuard.RefuseOfflineInProduction(configuration, builder.Environment);
         services.AddTimmyAgent(configuration);
+        services.AddSingleton(backends);
         services.AddHostedService<BackendsStartupLog>();
         services.AddTimmyChat(configuration);
 
