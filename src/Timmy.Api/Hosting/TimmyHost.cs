@@ -12,6 +12,7 @@ using Timmy.Api.Jobs;
 using Timmy.Api.Observability;
 using Timmy.Api.Payments;
 using Timmy.Api.Pricing;
+using Timmy.Api.Retention;
 using Timmy.Api.Sessions;
 using Timmy.Api.Web;
 
@@ -60,6 +61,7 @@ public static class TimmyHost
         services.AddTimmyJobs(configuration);
         services.AddTimmySessions(configuration);
         services.AddTimmyDemo(configuration);
+        services.AddTimmyRetention(configuration);
         services.AddTimmyWeb();
         return builder;
     }
