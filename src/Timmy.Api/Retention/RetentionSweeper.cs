@@ -40,8 +40,8 @@ public sealed partial class RetentionSweeper(
         }
     }
 
-    /// <summary>One sweep; returns how many jobs, sessions and idempotency records it deleted.</summary>
-    public async Task<(int Jobs, int Sessions, int IdempotencyKeys)> SweepAsync(CancellationToken cancellationToken)
+    /// <summary>One sweep; returns how many jobs, sessions, lapsed top-up invoices and idempotency records it deleted.</summary>
+    public async Task<(int Jobs, int Sessions, int Topups, int IdempotencyKeys)> SweepAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var stillPayable = PendingInvoices.StillPayableIfIssuedAfter(now, invoices.Value.InvoiceExpiry);
@@ -49,13 +49,14 @@ public sealed partial class RetentionSweeper(
         var batch = options.Value.BatchSize;
         var jobs = await DrainAsync((records, ct) => records.DeleteJobsAsync(cutoff, batch, ct), cancellationToken);
         var sessions = await DrainAsync((records, ct) => records.DeleteSessionsAsync(cutoff, batch, ct), cancellationToken);
+        var topups = await DrainAsync((records, ct) => records.DeleteLapsedTopupsAsync(cutoff, batch, ct), cancellationToken);
         var keys = await DrainAsync((records, ct) => records.DeleteIdempotencyKeysAsync(cutoff, batch, ct), cancellationToken);
-        if (jobs + sessions + keys > 0)
+        if (jobs + sessions + topups + keys > 0)
         {
-            LogSwept(jobs, sessions, keys, options.Value.UnpaidDays);
+            LogSwept(jobs, sessions, topups, keys, options.Value.UnpaidDays);
         }
 
-        return (jobs, sessions, keys);
+        return (jobs, sessions, topups, keys);
     }
 
     /// <summary>Batches until one comes back short, each in its own scope and transaction.</summary>
@@ -76,8 +77,8 @@ public sealed partial class RetentionSweeper(
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
-    [LoggerMessage(LogLevel.Information, "Retention: deleted {Jobs} unpaid jobs, {Sessions} unpaid sessions and {Keys} idempotency records older than {Days} days")]
-    private partial void LogSwept(int jobs, int sessions, int keys, int days);
+    [LoggerMessage(LogLevel.Information, "Retention: deleted {Jobs} unpaid jobs, {Sessions} unpaid sessions, {Topups} lapsed top-up invoices and {Keys} idempotency records older than {Days} days")]
+    private partial void LogSwept(int jobs, int sessions, int topups, int keys, int days);
 
     [LoggerMessage(LogLevel.Warning, "The retention sweep failed; it runs again at the next interval")]
     private partial void LogSweepFailed(Exception ex);

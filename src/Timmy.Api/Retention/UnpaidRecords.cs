@@ -65,6 +65,22 @@ public sealed class UnpaidRecords(TimmyDbContext db)
         return deleted;
     }
 
+    /// <summary>
+    /// Deletes up to <paramref name="batchSize"/> top-up invoices created before <paramref name="cutoff"/> that were never
+    /// paid and are no longer their session's pending top-up (a later one replaced them); returns how many.
+    /// </summary>
+    public async Task<int> DeleteLapsedTopupsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
+    {
+        var ids = await LapsedTopups(db.Invoices.AsNoTracking().Where(i => i.CreatedAt < cutoff))
+            .OrderBy(i => i.CreatedAt)
+            .Select(i => i.Id)
+            .Take(batchSize)
+            .ToListAsync(cancellationToken);
+        return ids.Count == 0
+            ? 0
+            : await LapsedTopups(db.Invoices.Where(i => EF.Parameter(ids).Contains(i.Id))).ExecuteDeleteAsync(cancellationToken);
+    }
+
     /// <summary>Deletes up to <paramref name="batchSize"/> idempotency records created before <paramref name="cutoff"/>; returns how many.</summary>
     public async Task<int> DeleteIdempotencyKeysAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
     {
@@ -78,6 +94,11 @@ public sealed class UnpaidRecords(TimmyDbContext db)
             ? 0
             : await db.IdempotencyKeys.Where(k => EF.Parameter(keys).Contains(k.Key)).ExecuteDeleteAsync(cancellationToken);
     }
+
+    private IQueryable<Payments.Invoice> LapsedTopups(IQueryable<Payments.Invoice> invoices) => invoices.Where(i =>
+        i.Kind == Payments.InvoiceKind.SessionTopup && i.PaidAt == null
+        && !db.Sessions.Any(s => s.PendingTopupInvoiceId == i.Id)
+        && !db.SessionLedger.Any(e => e.InvoiceId == i.Id));
 
     /// <summary>Sessions that never held a sat: nothing paid, nothing in the ledger, no balance.</summary>
     private IQueryable<Session> NeverPaid(IQueryable<Session> sessions) => sessions.Where(s =>

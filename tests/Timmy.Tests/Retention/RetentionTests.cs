@@ -31,7 +31,7 @@ public sealed class RetentionTests
 
         var swept = await factory.Services.GetRequiredService<RetentionSweeper>().SweepAsync(CancellationToken.None);
 
-        Assert.Equal((1, 1), (swept.Jobs, swept.Sessions));
+        Assert.Equal((1, 1, 0), (swept.Jobs, swept.Sessions, swept.Topups));
         await factory.WithDbAsync(async db =>
         {
             var remaining = (await db.Jobs.Select(j => j.Id).ToListAsync()).Select(g => g.ToString()).Order();
@@ -45,6 +45,27 @@ public sealed class RetentionTests
         });
         await (await client.GetAsync($"/api/jobs/{oldUnpaid}")).AssertErrorAsync(HttpStatusCode.NotFound);
         Assert.Equal("complete", (await client.GetJobAsync(oldPaid)).Str("state"));
+    }
+
+    [Fact]
+    public async Task An_old_top_up_invoice_replaced_unpaid_is_deleted_and_the_session_with_its_pending_top_up_stays()
+    {
+        using var factory = new TimmyFactory();
+        var client = factory.CreateClient();
+        var (id, macaroon) = await client.ActiveSessionAsync(1000);
+        var lapsed = (await (await client.TopupAsync(id, macaroon, 200)).ReadJsonAsync()).Str("topup", "paymentRequest");
+        await factory.WithDbAsync(db => db.Invoices.Where(i => i.PaymentRequest == lapsed)
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.CreatedAt, EightDaysAgo)));
+        var pending = await client.TopupAsync(id, macaroon, 300); // replaces the lapsed one
+        Assert.Equal(HttpStatusCode.OK, pending.StatusCode);
+
+        var swept = await factory.Services.GetRequiredService<RetentionSweeper>().SweepAsync(CancellationToken.None);
+
+        Assert.Equal((0, 1), (swept.Sessions, swept.Topups));
+        var left = await factory.WithDbAsync(db => db.Invoices.Where(i => i.SessionId == Guid.Parse(id)).Select(i => i.PaymentRequest).ToListAsync());
+        Assert.Equal(2, left.Count); // the paid deposit and the pending top-up
+        Assert.DoesNotContain(lapsed, left);
+        Assert.Equal((await pending.ReadJsonAsync()).Str("topup", "paymentRequest"), (await client.GetSessionAsync(id)).Str("pendingTopup", "paymentRequest"));
     }
 
     [Fact]
