@@ -38,6 +38,15 @@ public sealed class FakeAnthropic : LoopbackServer
 
     public int MessageRequests => Volatile.Read(ref _messages);
 
+    /// <summary>
+    /// When set, the work answer is as long as the request's <c>max_tokens</c> allows and its usage says so, as a
+    /// model asked to "write 1000 words" does.
+    /// </summary>
+    public bool WorkWritesToTheCap { get; set; }
+
+    /// <summary>The <c>max_tokens</c> of the last work request.</summary>
+    public int? LastWorkMaxTokens { get; private set; }
+
     /// <summary>The last request's model, headers and body, for assertions.</summary>
     public (string Model, string? ApiKeyHeader, string? Authorization, string? Version)? LastRequest { get; private set; }
 
@@ -80,6 +89,15 @@ public sealed class FakeAnthropic : LoopbackServer
         var isEval = SystemPrompt(body).Contains("gatekeeper", StringComparison.Ordinal);
         var text = isEval ? """{"accepted": true, "category": "none", "reason": "A fair question."}""" : WorkAnswer;
         var usage = isEval ? EvalUsage : WorkUsage;
+        if (!isEval)
+        {
+            LastWorkMaxTokens = body.TryGetProperty("max_tokens", out var max) ? max.GetInt32() : null;
+            if (WorkWritesToTheCap && LastWorkMaxTokens is { } cap)
+            {
+                (text, usage) = (string.Join(' ', Enumerable.Repeat("word", cap)), (usage.Input, cap));
+            }
+        }
+
         if (body.TryGetProperty("stream", out var stream) && stream.GetBoolean())
         {
             await StreamAsync(context, model, text, usage);

@@ -4,8 +4,14 @@ public sealed class AgentOptions
 {
     public const string Section = "Agent";
 
-    /// <summary>"offline" (embedded, no network), "anthropic" (Claude) or "openai" (any OpenAI-compatible server).</summary>
+    /// <summary>
+    /// "offline" (embedded, no network), "anthropic" (Claude) or "openai" (any OpenAI-compatible server). Unset, it is
+    /// "anthropic" when ANTHROPIC_API_KEY is set, otherwise "offline" (<see cref="Hosting.BackendSelection"/>).
+    /// </summary>
     public string Provider { get; set; } = "offline";
+
+    /// <summary>Production refuses to start with the offline model (agent or chat) unless this is set on purpose.</summary>
+    public bool AllowOfflineInProduction { get; set; }
 
     /// <summary>The cheap model that judges requests (seed env name: EVAL_MODEL).</summary>
     public string EvalModel { get; set; } = "claude-haiku-4-5";

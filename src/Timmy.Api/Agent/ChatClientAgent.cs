@@ -12,16 +12,21 @@ public sealed class ChatClientAgent(
     [FromKeyedServices(AgentKeys.Eval)] IChatClient evalModel,
     [FromKeyedServices(AgentKeys.Work)] IChatClient workModel,
     IOptions<AgentOptions> options,
+    TokenCounter tokens,
     ILoggerFactory loggers) : IJobAgent
 {
     private readonly AgentOptions _options = options.Value;
 
-    // Microsoft.Extensions.AI's OpenTelemetry client records each call's latency, tokens and a trace span.
-    private readonly IChatClient evalClient = Instrumented(evalModel, loggers);
-    private readonly IChatClient workClient = Instrumented(workModel, loggers);
+    // Microsoft.Extensions.AI's OpenTelemetry client records each call's latency, tokens and a trace span; usage a
+    // provider left out is counted with the tokenizer first, so no call is free.
+    private readonly IChatClient evalClient = Instrumented(evalModel, tokens, loggers);
+    private readonly IChatClient workClient = Instrumented(workModel, tokens, loggers);
 
-    private static IChatClient Instrumented(IChatClient client, ILoggerFactory loggers) =>
-        client.AsBuilder().UseOpenTelemetry(loggers, Observability.TimmyMetrics.AgentSourceName).Build();
+    private static IChatClient Instrumented(IChatClient client, TokenCounter tokens, ILoggerFactory loggers) =>
+        client.AsBuilder()
+            .UseOpenTelemetry(loggers, Observability.TimmyMetrics.AgentSourceName)
+            .Use(provider => new UsageFallbackChatClient(provider, tokens))
+            .Build();
 
     public async Task<Evaluation> EvaluateAsync(string request, CancellationToken cancellationToken)
     {
@@ -30,9 +35,13 @@ public sealed class ChatClientAgent(
         return new Evaluation(verdict.Accepted, verdict.Reason, UsageOf(response, _options.EvalModel));
     }
 
-    public async Task<WorkOutput> WorkAsync(string request, CancellationToken cancellationToken)
+    public Task<WorkOutput> WorkAsync(string request, CancellationToken cancellationToken) =>
+        WorkAsync(request, null, cancellationToken);
+
+    public async Task<WorkOutput> WorkAsync(string request, int? maxOutputTokens, CancellationToken cancellationToken)
     {
-        var response = await CallAsync(workClient, Prompts.Work, request, _options.WorkModel, _options.MaxOutputTokens, cancellationToken);
+        var cap = maxOutputTokens is { } priced && priced > 0 ? Math.Min(priced, _options.MaxOutputTokens) : _options.MaxOutputTokens;
+        var response = await CallAsync(workClient, Prompts.Work, request, _options.WorkModel, cap, cancellationToken);
         if (string.IsNullOrWhiteSpace(response.Text))
         {
             throw new AgentException("The work model returned an empty answer");

@@ -5,7 +5,13 @@ public interface IJobAgent
 {
     Task<Evaluation> EvaluateAsync(string request, CancellationToken cancellationToken);
 
-    Task<WorkOutput> WorkAsync(string request, CancellationToken cancellationToken);
+    Task<WorkOutput> WorkAsync(string request, CancellationToken cancellationToken) => WorkAsync(request, null, cancellationToken);
+
+    /// <summary>
+    /// Does the work within <paramref name="maxOutputTokens"/> (a job's priced output, so it never costs more than it
+    /// was sold for); null, or more than <c>Agent:MaxOutputTokens</c>, means <c>Agent:MaxOutputTokens</c>.
+    /// </summary>
+    Task<WorkOutput> WorkAsync(string request, int? maxOutputTokens, CancellationToken cancellationToken);
 }
 
 public sealed record TokenUsage(string Model, int InputTokens, int OutputTokens);

@@ -23,7 +23,8 @@ public static class ChatRegistration
         services.AddNamedProvider<IImageGenerator>("offline", _ => new OfflineImageGenerator());
         services.AddNamedProvider<IImageGenerator>(GeminiRegistration.ProviderName, sp => sp.GetRequiredService<GeminiImageGenerator>());
 
-        services.AddKeyedSingleton<IChatClient>(ChatKeys.Chat, (sp, _) => sp.CreateNamed<IChatClient>(Settings(sp).Provider));
+        services.AddKeyedSingleton<IChatClient>(ChatKeys.Chat, (sp, _) =>
+            new UsageFallbackChatClient(sp.CreateNamed<IChatClient>(Settings(sp).Provider), sp.GetRequiredService<TokenCounter>()));
         services.AddKeyedSingleton<IImageGenerator>(ChatKeys.Images, (sp, _) => sp.CreateNamed<IImageGenerator>(Settings(sp).ImageProvider));
         return services;
     }

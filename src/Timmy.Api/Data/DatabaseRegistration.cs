@@ -51,7 +51,10 @@ public static class DatabaseRegistration
             (RelationalEventId.ConnectionError, LogLevel.Debug),
             (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 
-    /// <summary>Applies migrations (instances starting together take turns under EF's migration lock); for SQLite also creates the folder and turns on WAL.</summary>
+    /// <summary>
+    /// Applies migrations (instances starting together take turns under EF's migration lock); for SQLite also creates
+    /// the folder and the file for the owner only, and turns on WAL.
+    /// </summary>
     public static async Task InitializeDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -59,10 +62,21 @@ public static class DatabaseRegistration
 
         if (db.Database.IsSqlite())
         {
-            EnsureSqliteFolderExists(db.Database.GetConnectionString()!);
+            // The file holds the macaroon root key: owner-only, created so before SQLite opens it.
+            var path = PrivateSqliteFile.PathOf(db.Database.GetConnectionString()!);
+            if (path is not null)
+            {
+                PrivateSqliteFile.Prepare(path);
+            }
+
             // WAL lets pollers read while one writer commits; it is a property of the file, so set it once.
             await db.Database.OpenConnectionAsync();
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            if (path is not null)
+            {
+                PrivateSqliteFile.TightenCompanions(path);
+            }
+
             await db.Database.CloseConnectionAsync();
         }
 
@@ -84,20 +98,5 @@ public static class DatabaseRegistration
         }
 
         return builder;
-    }
-
-    private static void EnsureSqliteFolderExists(string connectionString)
-    {
-        var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" || dataSource.StartsWith("file:", StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
-        if (!string.IsNullOrEmpty(folder))
-        {
-            Directory.CreateDirectory(folder);
-        }
     }
 }

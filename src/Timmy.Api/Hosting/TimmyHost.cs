@@ -12,6 +12,7 @@ using Timmy.Api.Jobs;
 using Timmy.Api.Observability;
 using Timmy.Api.Payments;
 using Timmy.Api.Pricing;
+using Timmy.Api.Retention;
 using Timmy.Api.Sessions;
 using Timmy.Api.Web;
 
@@ -26,6 +27,7 @@ public static class TimmyHost
     public static WebApplicationBuilder AddTimmy(this WebApplicationBuilder builder)
     {
         builder.Configuration.AddSeedEnvironmentAliases();
+        var backends = builder.Configuration.SelectBackends();
         builder.AddTimmyObservability();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -48,7 +50,9 @@ public static class TimmyHost
 
         services.AddTimmyDatabase(configuration);
         services.AddTimmyPayments(configuration, builder.Environment);
+        OfflineModelGuard.RefuseOfflineInProduction(configuration, builder.Environment);
         services.AddTimmyAgent(configuration);
+        services.AddSingleton(backends);
         services.AddHostedService<BackendsStartupLog>();
         services.AddTimmyChat(configuration);
 
@@ -57,6 +61,7 @@ public static class TimmyHost
         services.AddTimmyJobs(configuration);
         services.AddTimmySessions(configuration);
         services.AddTimmyDemo(configuration);
+        services.AddTimmyRetention(configuration);
         services.AddTimmyWeb();
         return builder;
     }

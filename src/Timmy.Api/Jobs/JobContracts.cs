@@ -67,9 +67,15 @@ public sealed record CostLedger(
     long RefundAmountSats,
     RefundState RefundState,
     decimal MarginPct,
-    decimal BtcPriceUsd)
+    decimal BtcPriceUsd,
+    int? OutputTokenCap,
+    bool ChargeCapped)
 {
-    /// <summary>Present once the job is settled: complete, or failed after its work was paid for.</summary>
+    /// <summary>
+    /// Present once the job is settled: complete, or failed after its work was paid for. <c>outputTokenCap</c> is the
+    /// output the quote priced and the work model was allowed; <c>chargeCapped</c> says the honest charge
+    /// (<c>actualChargeUsd</c>) came to more than was paid, so <c>actualAmountSats</c> is the price paid.
+    /// </summary>
     public static CostLedger? From(Job job) => job is { ActualAmountSats: { } actualSats, Quote: { } quote }
         ? new CostLedger(
             job.WorkInputTokens,
@@ -83,6 +89,8 @@ public sealed record CostLedger(
             job.RefundAmountSats,
             job.RefundState,
             Usd.Display(quote.MarginPct),
-            Usd.Display(quote.BtcPriceUsd))
+            Usd.Display(quote.BtcPriceUsd),
+            quote.EstimatedOutputTokens > 0 ? quote.EstimatedOutputTokens : null,
+            job is { State: JobState.Complete, ActualChargeUsd: { } charge } && CostAccounting.WasCapped(charge, actualSats, quote.BtcPriceUsd))
         : null;
 }

@@ -106,7 +106,8 @@ public sealed partial class JobProcessor(
     {
         try
         {
-            var output = await agent.WorkAsync(job.Request, cancellationToken);
+            // The quote priced this many output tokens: the model may write no more, so the job costs no more than was paid.
+            var output = await agent.WorkAsync(job.Request, job.Quote!.EstimatedOutputTokens, cancellationToken);
             var usage = output.Usage;
             var settlement = CostAccounting.Settle(job.Quote!, job.WorkPaidSats, usage.InputTokens, usage.OutputTokens);
             await transitions.TryMoveAsync(job.JobId, Job.Complete(output.Text, usage, settlement), cancellationToken);

@@ -2,7 +2,8 @@ namespace Timmy.Api.Pricing;
 
 /// <summary>
 /// The work invoice's price and everything it was computed from. Stored with the job, so the ledger after
-/// the work uses the same rates, margin and locked BTC price as the invoice did.
+/// the work uses the same rates, margin and locked BTC price as the invoice did. <see cref="EstimatedOutputTokens"/> is
+/// also the work call's output cap: the model may write no more than was priced.
 /// </summary>
 public sealed record WorkQuote(
     long AmountSats,

@@ -61,7 +61,7 @@ public sealed class DevPaymentsTests : IDisposable
         using var production = new TimmyFactory
         {
             EnvironmentName = "Production",
-            Settings = { ["Lightning:AllowStubInProduction"] = "true" },
+            Settings = { ["Lightning:AllowStubInProduction"] = "true", ["Agent:AllowOfflineInProduction"] = "true" },
         };
         var client = production.CreateClient();
         var hash = (await client.CreateJobAsync("What is a satoshi?")).Str("evalInvoice", "paymentHash");

@@ -37,13 +37,15 @@ public sealed class SatsAndSettlementTests
     }
 
     [Fact]
-    public void A_job_that_cost_more_than_was_paid_owes_nothing_back()
+    public void A_job_that_cost_more_than_was_paid_is_charged_what_was_paid_and_owes_nothing_back()
     {
         var quote = new WorkQuote(10, 1, 1, 0.01m, 3m, 15m, 0m, 0m, 100_000m);
 
         var settlement = CostAccounting.Settle(quote, paidSats: 10, actualInputTokens: 1_000_000, actualOutputTokens: 0);
 
-        Assert.Equal(3000, settlement.ActualAmountSats);
+        Assert.Equal(10, settlement.ActualAmountSats);
         Assert.Equal(0, settlement.RefundAmountSats);
+        Assert.True(settlement.ChargeCapped);
+        Assert.Equal(3m, settlement.ActualChargeUsd); // the honest charge stays on the ledger
     }
 }

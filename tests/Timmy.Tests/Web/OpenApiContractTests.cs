@@ -21,9 +21,11 @@ public sealed partial class OpenApiContractTests : IDisposable
 
     /// <summary>
     /// Deliberate additions to the spec: stub mode shows job invoices' payment hashes, as the spec's SessionInvoiceInfo does;
-    /// a stored chat message says whether it is complete (false for a reply cut short by a failed model or a departed client).
+    /// a stored chat message says whether it is complete (false for a reply cut short by a failed model or a departed client);
+    /// the cost ledger says how many output tokens the work was allowed and whether its charge was capped at the price paid.
     /// </summary>
-    private static readonly HashSet<string> DocumentedExtensions = ["InvoiceInfo.paymentHash", "GeminiMessage.isComplete"];
+    private static readonly HashSet<string> DocumentedExtensions =
+        ["InvoiceInfo.paymentHash", "GeminiMessage.isComplete", "CostLedger.outputTokenCap", "CostLedger.chargeCapped"];
 
     private readonly TimmyFactory _factory = new();
     private readonly JsonObject _spec = SpecDocument.Load();

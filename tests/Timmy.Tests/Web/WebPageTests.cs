@@ -56,7 +56,7 @@ public sealed class WebPageTests : IDisposable
         using var production = new TimmyFactory
         {
             EnvironmentName = "Production",
-            Settings = { ["Lightning:AllowStubInProduction"] = "true" },
+            Settings = { ["Lightning:AllowStubInProduction"] = "true", ["Agent:AllowOfflineInProduction"] = "true" },
         };
 
         var config = await (await production.CreateClient().GetAsync("/api/client-config")).ReadJsonAsync();
