@@ -57,6 +57,7 @@ public static class TimmyHost
         services.AddTimmyJobs(configuration);
         services.AddTimmySessions(configuration);
         services.AddTimmyDemo(configuration);
+        services.AddTimmyClientLimits(configuration);
         services.AddTimmyWeb();
         return builder;
     }
@@ -66,6 +67,7 @@ public static class TimmyHost
         app.UseTrustedProxies(app.Configuration);
         app.UseJsonErrors();
         app.UseHeaderLimits();
+        app.UseRateLimiter();
         app.UseTimmyWeb();
 
         app.MapHealthApi();

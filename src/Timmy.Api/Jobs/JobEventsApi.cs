@@ -42,7 +42,8 @@ public static class JobEventsApi
             .WithSummary("Stream job state changes")
             .WithDescription("Server-Sent Events: the current job (a JobStatusResponse) as the first 'job' event, then one per change. " +
                 "The stream ends when the job is complete, rejected or failed.")
-            .Produces<string>(StatusCodes.Status200OK, "text/event-stream");
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .RequireRateLimiting(ClientLimits.StreamPolicy);
     }
 
     private static async Task<Results<EventStream, NotFound<ApiError>>> StreamJobEventsAsync(
