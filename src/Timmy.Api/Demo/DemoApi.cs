@@ -39,6 +39,7 @@ public static partial class DemoApi
         ILoggerFactory loggers,
         TimeProvider clock,
         TimmyMetrics metrics,
+        PublicFailures failures,
         CancellationToken cancellationToken)
     {
         var client = ClientKey.For(http);
@@ -73,8 +74,10 @@ public static partial class DemoApi
         {
             // Handled here, not by the global handler, so the rate-limit headers survive on the 500.
             LogDemoFailed(loggers.CreateLogger(typeof(DemoApi)), ex);
-            var message = ex is AgentException ? ex.Message : "Internal server error";
-            return ApiErrors.Status(StatusCodes.Status500InternalServerError, $"Demo failed: {message}");
+            var message = ex is AgentException own && own.IsInTimmysWords()
+                ? $"Demo failed: {own.Message}"
+                : failures.Describe(ex is AgentException ? "Demo failed: the AI model could not answer" : "Demo failed: internal server error", ex);
+            return ApiErrors.Status(StatusCodes.Status500InternalServerError, message);
         }
     }
 

@@ -27,6 +27,7 @@ public static class TimmyHost
     {
         builder.Configuration.AddSeedEnvironmentAliases();
         builder.AddTimmyObservability();
+        builder.AddManagementPort();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
@@ -43,6 +44,7 @@ public static class TimmyHost
         });
         services.AddProblemDetails();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<PublicFailures>();
         services.AddTrustedProxies(configuration);
         services.AddTimmyReadiness();
 
@@ -66,6 +68,7 @@ public static class TimmyHost
     {
         app.UseTrustedProxies(app.Configuration);
         app.UseJsonErrors();
+        app.UseManagementPort();
         app.UseHeaderLimits();
         app.UseRateLimiter();
         app.UseTimmyWeb();
