@@ -3,7 +3,6 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Errors;
-using Timmy.Api.Observability;
 
 namespace Timmy.Api.Http;
 
@@ -73,7 +72,6 @@ public static class ClientLimits
     private static async ValueTask WriteRefusalAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
         var http = context.HttpContext;
-        http.RequestServices.GetRequiredService<TimmyMetrics>().RateLimited();
         var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
         string message;
         if (policy == StreamPolicy)
