@@ -35,6 +35,7 @@ public static class ChatApi
             .WithSummary("Send a message and receive an AI response (SSE stream)")
             .WithJsonRequestBody<SendGeminiMessageBody>()
             .ProducesEventStream("SSE stream of assistant response chunks: {content} events, then {done: true} or {error}")
+            .ProducesErrors(429)
             .RequireRateLimiting(ClientLimits.StreamPolicy);
         group.MapPost("/generate-image", GenerateImageEndpoint.GenerateImageAsync).WithName("generateGeminiImage")
             .WithSummary("Generate an image from a text prompt")

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Timmy.Api.Errors;
 using Timmy.Api.Http;
 using Timmy.Api.Payments;
+using Timmy.Api.Web.OpenApi;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Timmy.Api.Jobs;
@@ -43,6 +44,7 @@ public static class JobEventsApi
             .WithDescription("Server-Sent Events: the current job (a JobStatusResponse) as the first 'job' event, then one per change. " +
                 "The stream ends when the job is complete, rejected or failed.")
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesErrors(429)
             .RequireRateLimiting(ClientLimits.StreamPolicy);
     }
 
