@@ -61,7 +61,8 @@ wait_healthy() {
 }
 
 # start_timmy NAME [VAR=VALUE ...]: starts Timmy as the README does, with a fresh SQLite file and any extra
-# environment. Sets SERVER_URL, SERVER_PID (the Timmy.Api process itself), SERVER_LAUNCHER (its `dotnet run`), STARTUP_MS
+# environment (the per-client creation limit and stream cap are off: all load comes from one loopback client).
+# Sets SERVER_URL, SERVER_PID (the Timmy.Api process itself), SERVER_LAUNCHER (its `dotnet run`), STARTUP_MS
 # (from launching `dotnet run` to the first healthz 200), APPHOST_STARTUP_MS (from the Timmy.Api
 # process's own start, per the kernel, to that 200) and APPHOST_STARTUP_CPU_MS (the CPU it used until then).
 start_timmy() {
@@ -70,7 +71,7 @@ start_timmy() {
   port=$(free_port)
   SERVER_URL=http://127.0.0.1:$port
   started_ns=$(date +%s%N)
-  env "$@" ConnectionStrings__Timmy="Data Source=$OUT/$name.db" \
+  env CreationRateLimit__PermitsPerMinute=0 Streams__MaxPerClient=0 "$@" ConnectionStrings__Timmy="Data Source=$OUT/$name.db" \
     dotnet run --no-build -c Release --project src/Timmy.Api -- --urls "$SERVER_URL" >"$OUT/$name.log" 2>&1 &
   launcher=$!
   SERVER_LAUNCHER=$launcher

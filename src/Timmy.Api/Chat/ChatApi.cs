@@ -34,7 +34,9 @@ public static class ChatApi
         group.MapPost("/conversations/{id}/messages", SendMessageEndpoint.SendMessageAsync).WithName("sendGeminiMessage")
             .WithSummary("Send a message and receive an AI response (SSE stream)")
             .WithJsonRequestBody<SendGeminiMessageBody>()
-            .ProducesEventStream("SSE stream of assistant response chunks: {content} events, then {done: true} or {error}");
+            .ProducesEventStream("SSE stream of assistant response chunks: {content} events, then {done: true} or {error}")
+            .ProducesErrors(429)
+            .RequireRateLimiting(ClientLimits.StreamPolicy);
         group.MapPost("/generate-image", GenerateImageEndpoint.GenerateImageAsync).WithName("generateGeminiImage")
             .WithSummary("Generate an image from a text prompt")
             .WithJsonRequestBody<GenerateGeminiImageBody>()

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Timmy.Api.Data;
+using Timmy.Api.Errors;
 using Timmy.Api.Http;
 
 namespace Timmy.Api.Chat;
@@ -75,7 +76,7 @@ internal sealed partial class ChatReplyStream(int conversationId, string model) 
         catch (Exception ex)
         {
             LogModelFailed(Logger(services), conversationId, model, ex);
-            return new RelayedReply(reply.ToString(), Finished: false, ModelFailures.Describe(ex));
+            return new RelayedReply(reply.ToString(), Finished: false, ModelFailures.Describe(ex, services.GetRequiredService<PublicFailures>()));
         }
     }
 

@@ -14,6 +14,7 @@ internal static partial class GenerateImageEndpoint
         [FromKeyedServices(ChatKeys.Images)] IImageGenerator images,
         IOptions<ChatSettings> settings,
         ILoggerFactory loggers,
+        PublicFailures failures,
         CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadObjectAsync(http, cancellationToken);
@@ -33,7 +34,7 @@ internal static partial class GenerateImageEndpoint
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogImageFailed(loggers.CreateLogger(typeof(GenerateImageEndpoint)), ex);
-            return BadGateway($"Image generation failed: {ModelFailures.Describe(ex)}");
+            return BadGateway($"Image generation failed: {ModelFailures.Describe(ex, failures)}");
         }
 
         var image = response.Contents.OfType<DataContent>().FirstOrDefault(c => c.HasTopLevelMediaType("image"));

@@ -1,4 +1,6 @@
+using System.Net;
 using Timmy.Api.Agent;
+using Timmy.Api.Errors;
 
 namespace Timmy.Api.Chat;
 
@@ -6,14 +8,21 @@ namespace Timmy.Api.Chat;
 internal static class ModelFailures
 {
     /// <summary>
-    /// An upstream refusal (quota, unknown model, unreachable host) is the caller's business and is passed on;
-    /// anything else is our own fault and stays in the log.
+    /// An upstream refusal (quota, unknown model, bad key, unreachable host) is told in Timmy's words by its kind, with
+    /// a reference under which the provider's own text is logged; a lost connection or a timeout is said as such.
     /// </summary>
-    public static string Describe(Exception exception) => exception switch
+    public static string Describe(Exception exception, PublicFailures failures) => exception switch
     {
-        HttpRequestException or AgentException => exception.Message,
+        AgentException agent when agent.IsInTimmysWords() => agent.Message,
+        HttpRequestException { StatusCode: HttpStatusCode.TooManyRequests } =>
+            failures.Describe("The model provider is limiting requests; try again later", exception),
+        HttpRequestException { StatusCode: >= HttpStatusCode.InternalServerError } =>
+            failures.Describe("The model provider is unavailable; try again later", exception),
+        HttpRequestException { StatusCode: not null } =>
+            failures.Describe("The model provider refused the request", exception),
+        HttpRequestException or AgentException => failures.Describe("The model provider could not be reached or failed", exception),
         IOException => "The connection to the model was lost",
         TaskCanceledException or TimeoutException => "The model did not answer in time",
-        _ => "The model failed to answer",
+        _ => failures.Describe("The model failed to answer", exception),
     };
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Agent;
@@ -12,7 +11,8 @@ using Timmy.Api.Web.OpenApi;
 namespace Timmy.Api.Demo;
 
 /// <summary>
-/// The free demo: runs the work model directly, limited per client IP. Every answer (200, 400, 429, 500)
+/// The free demo: runs the work model directly, limited per client (see <see cref="ClientKey"/>) and for all clients
+/// together (<see cref="DemoOptions.GlobalRequestsPerWindow"/>). Every answer (200, 400, 429, 500)
 /// carries the X-RateLimit-* headers; only requests that reach the model use up the allowance.
 /// </summary>
 public static partial class DemoApi
@@ -35,12 +35,14 @@ public static partial class DemoApi
         IDemoRateLimiter limiter,
         IJobAgent agent,
         IOptions<JobOptions> jobOptions,
+        IOptions<DemoOptions> demoOptions,
         ILoggerFactory loggers,
         TimeProvider clock,
         TimmyMetrics metrics,
+        PublicFailures failures,
         CancellationToken cancellationToken)
     {
-        var client = ClientKey(http.Connection.RemoteIpAddress);
+        var client = ClientKey.For(http);
         var request = http.Request.Query["request"];
         var error = request.Count == 0 || string.IsNullOrEmpty(request[0])
             ? MissingRequest
@@ -60,8 +62,7 @@ public static partial class DemoApi
             metrics.RateLimited();
             var retryAfter = Math.Max(1, (long)Math.Ceiling((decision.ResetAt - clock.GetUtcNow()).TotalSeconds));
             http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-            return ApiErrors.Status(StatusCodes.Status429TooManyRequests,
-                $"Rate limit exceeded: {decision.Limit} demo requests per hour per client. Try again after {decision.ResetAt.UtcDateTime:O}");
+            return ApiErrors.Status(StatusCodes.Status429TooManyRequests, RefusalMessage(decision, demoOptions.Value));
         }
 
         try
@@ -73,15 +74,24 @@ public static partial class DemoApi
         {
             // Handled here, not by the global handler, so the rate-limit headers survive on the 500.
             LogDemoFailed(loggers.CreateLogger(typeof(DemoApi)), ex);
-            var message = ex is AgentException ? ex.Message : "Internal server error";
-            return ApiErrors.Status(StatusCodes.Status500InternalServerError, $"Demo failed: {message}");
+            var message = ex is AgentException own && own.IsInTimmysWords()
+                ? $"Demo failed: {own.Message}"
+                : failures.Describe(ex is AgentException ? "Demo failed: the AI model could not answer" : "Demo failed: internal server error", ex);
+            return ApiErrors.Status(StatusCodes.Status500InternalServerError, message);
         }
     }
 
-    private static string ClientKey(IPAddress? address) =>
-        address is null ? "unknown"
-        : address.IsIPv4MappedToIPv6 ? address.MapToIPv4().ToString()
-        : address.ToString();
+    private static string RefusalMessage(RateLimitDecision decision, DemoOptions options)
+    {
+        var after = $"Try again after {decision.ResetAt.UtcDateTime:O}";
+        return decision.Refusal switch
+        {
+            DemoRefusal.Global => $"Rate limit exceeded: the demo's shared allowance of {options.GlobalRequestsPerWindow} requests " +
+                $"{options.WindowInWords} is used up. {after}",
+            DemoRefusal.TooManyClients => $"Rate limit exceeded: the demo is serving as many clients as it can right now. {after}",
+            _ => $"Rate limit exceeded: {decision.Limit} demo requests {options.WindowInWords} per client. {after}",
+        };
+    }
 
     private static void WriteHeaders(HttpResponse response, RateLimitDecision decision)
     {

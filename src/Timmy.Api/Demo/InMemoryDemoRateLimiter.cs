@@ -3,17 +3,31 @@ using Microsoft.Extensions.Options;
 namespace Timmy.Api.Demo;
 
 /// <summary>
-/// A fixed window per client that opens with the client's first request. A lock per process keeps the
-/// count exact under bursts; the work inside it is a dictionary lookup, so contention is negligible.
+/// A fixed window per client that opens with the client's first request, and one global window for all clients.
+/// A lock per process keeps the counts exact under bursts; the work inside it is a dictionary lookup. The table holds
+/// at most <see cref="DemoOptions.MaxTrackedClients"/> clients: ended windows are swept when it is full, and while
+/// it is still full new clients are refused rather than remembered.
 /// </summary>
 public sealed class InMemoryDemoRateLimiter(IOptions<DemoOptions> options, TimeProvider clock) : IDemoRateLimiter
 {
-    /// <summary>Expired windows are swept once the table grows past this, so memory stays bounded.</summary>
-    private const int SweepThreshold = 10_000;
-
     private readonly DemoOptions _options = options.Value;
     private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private Window _global = new(DateTimeOffset.MinValue, 0);
+
+    /// <summary>No window in the table ends before this, so a sweep before it would find nothing.</summary>
+    private DateTimeOffset _earliestEnd = DateTimeOffset.MaxValue;
+
+    public int TrackedClients
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _windows.Count;
+            }
+        }
+    }
 
     public ValueTask<RateLimitDecision> TryAcquireAsync(string clientKey, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Decide(clientKey, take: true));
@@ -24,46 +38,81 @@ public sealed class InMemoryDemoRateLimiter(IOptions<DemoOptions> options, TimeP
     private RateLimitDecision Decide(string clientKey, bool take)
     {
         var now = clock.GetUtcNow();
+        var limit = _options.RequestsPerWindow;
+        var globalLimit = _options.GlobalRequestsPerWindow;
         lock (_gate)
         {
-            if (!_windows.TryGetValue(clientKey, out var window) || now >= window.ResetAt)
+            if (now >= _global.ResetAt)
             {
-                window = new Window(now + _options.Window, 0);
-                if (take)
-                {
-                    SweepIfLarge(now);
-                    _windows[clientKey] = window;
-                }
+                _global = new Window(now + _options.Window, 0);
             }
 
-            var limit = _options.RequestsPerWindow;
-            if (!take)
+            var present = _windows.TryGetValue(clientKey, out var window);
+            if (!present || now >= window.ResetAt)
             {
-                return new RateLimitDecision(window.Count < limit, limit, Math.Max(0, limit - window.Count), window.ResetAt);
+                window = new Window(now + _options.Window, 0);
             }
 
             if (window.Count >= limit)
             {
-                return new RateLimitDecision(false, limit, 0, window.ResetAt);
+                return RateLimitDecision.Refused(limit, window.ResetAt, DemoRefusal.Client);
             }
 
-            window = window with { Count = window.Count + 1 };
-            _windows[clientKey] = window;
-            return new RateLimitDecision(true, limit, limit - window.Count, window.ResetAt);
+            if (globalLimit > 0 && _global.Count >= globalLimit)
+            {
+                return RateLimitDecision.Refused(limit, _global.ResetAt, DemoRefusal.Global);
+            }
+
+            if (!present && !HasRoom(now))
+            {
+                return RateLimitDecision.Refused(limit, _earliestEnd, DemoRefusal.TooManyClients);
+            }
+
+            if (take)
+            {
+                window = window with { Count = window.Count + 1 };
+                _global = _global with { Count = _global.Count + 1 };
+                _windows[clientKey] = window;
+                _earliestEnd = window.ResetAt < _earliestEnd ? window.ResetAt : _earliestEnd;
+            }
+
+            var remaining = limit - window.Count;
+            if (globalLimit > 0)
+            {
+                remaining = Math.Min(remaining, globalLimit - _global.Count);
+            }
+
+            return new RateLimitDecision(true, limit, remaining, window.ResetAt);
         }
     }
 
-    private void SweepIfLarge(DateTimeOffset now)
+    /// <summary>Whether one more client fits; sweeps ended windows when full (at most once per window end).</summary>
+    private bool HasRoom(DateTimeOffset now)
     {
-        if (_windows.Count < SweepThreshold)
+        if (_windows.Count < _options.MaxTrackedClients)
         {
-            return;
+            return true;
         }
 
-        foreach (var expired in _windows.Where(pair => now >= pair.Value.ResetAt).Select(pair => pair.Key).ToList())
+        if (now < _earliestEnd)
         {
-            _windows.Remove(expired);
+            return false;
         }
+
+        _earliestEnd = DateTimeOffset.MaxValue;
+        foreach (var (key, window) in _windows.ToList())
+        {
+            if (now >= window.ResetAt)
+            {
+                _windows.Remove(key);
+            }
+            else if (window.ResetAt < _earliestEnd)
+            {
+                _earliestEnd = window.ResetAt;
+            }
+        }
+
+        return _windows.Count < _options.MaxTrackedClients;
     }
 
     private readonly record struct Window(DateTimeOffset ResetAt, int Count);

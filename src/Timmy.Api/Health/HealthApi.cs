@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Timmy.Api.Hosting;
 
 namespace Timmy.Api.Health;
 
@@ -20,7 +21,9 @@ public static class HealthApi
 
     /// <summary>
     /// <c>/api/healthz</c> is liveness only: it answers as long as the process serves HTTP.
-    /// <c>/api/readyz</c> checks the database, the Lightning backend and the AI provider: 200 or 503, with each result.
+    /// <c>/api/readyz</c> checks the database, the Lightning backend and the AI provider: 200 or 503, with each result
+    /// where details may be shown (see <see cref="ManagementSurface"/>); elsewhere only the status, since the details
+    /// name hosts and carry the backends' error text.
     /// </summary>
     public static void MapHealthApi(this IEndpointRouteBuilder routes)
     {
@@ -35,9 +38,15 @@ public static class HealthApi
     private static Task WriteReadinessAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
+        var status = report.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy ? "ready" : "unavailable";
+        if (!context.RequestServices.GetRequiredService<ManagementSurface>().MayShowDetails(context))
+        {
+            return context.Response.WriteAsync(JsonSerializer.Serialize(new HealthStatus(status), JsonSerializerOptions.Web));
+        }
+
         var body = new
         {
-            status = report.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy ? "ready" : "unavailable",
+            status,
             checks = report.Entries.ToDictionary(
                 entry => entry.Key,
                 entry => new { status = entry.Value.Status.ToString().ToLowerInvariant(), detail = entry.Value.Description }),

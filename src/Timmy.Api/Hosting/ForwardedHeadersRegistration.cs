@@ -32,11 +32,16 @@ public static class ForwardedHeadersRegistration
         return anyTrusted ? app.UseForwardedHeaders() : app;
     }
 
-    /// <summary>Accepts a JSON array in appsettings or a comma-separated string from an environment variable.</summary>
+    /// <summary>
+    /// Accepts a comma-separated value (<c>ForwardedHeaders__KnownProxies=a,b</c>), the array form
+    /// (<c>ForwardedHeaders__KnownProxies__0=a</c>, or a JSON array), or both. The empty array in appsettings.json
+    /// reads as an empty value beside any indexed items, so both are read, never one instead of the other.
+    /// </summary>
     private static IEnumerable<string> ReadList(IConfiguration configuration, string key)
     {
         var section = configuration.GetSection($"{Section}:{key}");
-        var items = section.Value is { } single ? single.Split(',') : section.GetChildren().Select(c => c.Value ?? string.Empty);
+        var items = (section.Value ?? string.Empty).Split(',')
+            .Concat(section.GetChildren().SelectMany(child => (child.Value ?? string.Empty).Split(',')));
         return items.Select(s => s.Trim()).Where(s => s.Length > 0);
     }
 }

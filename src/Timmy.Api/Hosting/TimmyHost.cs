@@ -29,6 +29,7 @@ public static class TimmyHost
         builder.Configuration.AddSeedEnvironmentAliases();
         var backends = builder.Configuration.SelectBackends();
         builder.AddTimmyObservability();
+        builder.AddManagementPort();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
@@ -45,6 +46,7 @@ public static class TimmyHost
         });
         services.AddProblemDetails();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<PublicFailures>();
         services.AddTrustedProxies(configuration);
         services.AddTimmyReadiness();
 
@@ -62,6 +64,7 @@ public static class TimmyHost
         services.AddTimmySessions(configuration);
         services.AddTimmyDemo(configuration);
         services.AddTimmyRetention(configuration);
+        services.AddTimmyClientLimits(configuration);
         services.AddTimmyWeb();
         return builder;
     }
@@ -70,7 +73,9 @@ public static class TimmyHost
     {
         app.UseTrustedProxies(app.Configuration);
         app.UseJsonErrors();
+        app.UseManagementPort();
         app.UseHeaderLimits();
+        app.UseRateLimiter();
         app.UseTimmyWeb();
 
         app.MapHealthApi();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Timmy.Api.Errors;
 using Timmy.Api.Http;
 using Timmy.Api.Payments;
+using Timmy.Api.Web.OpenApi;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Timmy.Api.Jobs;
@@ -42,7 +43,9 @@ public static class JobEventsApi
             .WithSummary("Stream job state changes")
             .WithDescription("Server-Sent Events: the current job (a JobStatusResponse) as the first 'job' event, then one per change. " +
                 "The stream ends when the job is complete, rejected or failed.")
-            .Produces<string>(StatusCodes.Status200OK, "text/event-stream");
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesErrors(429)
+            .RequireRateLimiting(ClientLimits.StreamPolicy);
     }
 
     private static async Task<Results<EventStream, NotFound<ApiError>>> StreamJobEventsAsync(

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
+using Timmy.Api.Errors;
 using Timmy.Api.Payments;
 
 namespace Timmy.Api.Jobs;
@@ -20,7 +21,8 @@ public sealed record IntakeOutcome(IntakeStatus Status, Job? Job = null, string?
 /// request returns the job the first attempt created (even when the two race), and a different request under the
 /// same key is refused.
 /// </summary>
-public sealed class JobIntake(TimmyDbContext db, JobTransitions transitions, IPaymentBackend payments, IOptions<JobOptions> options, TimeProvider clock)
+public sealed class JobIntake(TimmyDbContext db, JobTransitions transitions, IPaymentBackend payments, IOptions<JobOptions> options, TimeProvider clock,
+    PublicFailures failures)
 {
     public async Task<IntakeOutcome> CreateAsync(string request, string? idempotencyKey, CancellationToken cancellationToken)
     {
@@ -40,7 +42,7 @@ public sealed class JobIntake(TimmyDbContext db, JobTransitions transitions, IPa
         }
         catch (PaymentBackendException ex)
         {
-            return new(IntakeStatus.BackendUnavailable, Error: $"Lightning backend unavailable: {ex.Message}");
+            return new(IntakeStatus.BackendUnavailable, Error: failures.Describe("Lightning backend unavailable", ex));
         }
 
         var now = clock.GetUtcNow();

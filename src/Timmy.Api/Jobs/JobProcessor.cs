@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Timmy.Api.Agent;
+using Timmy.Api.Errors;
 using Timmy.Api.Payments;
 using Timmy.Api.Pricing;
 
@@ -20,6 +21,7 @@ public sealed partial class JobProcessor(
     WorkFeeCalculator fees,
     IOptions<JobOptions> options,
     TimeProvider clock,
+    PublicFailures failures,
     ILogger<JobProcessor> logger)
 {
     public async Task ProcessAsync(JobLease lease, CancellationToken cancellationToken)
@@ -120,10 +122,15 @@ public sealed partial class JobProcessor(
 
     private async Task FailAsync(Guid jobId, JobState from, long workPaidSats, Exception ex, CancellationToken cancellationToken)
     {
-        // Agent and Lightning errors are the client's business; anything else is ours, so say less.
-        var message = ex is AgentException or PaymentBackendException
-            ? ex.Message
-            : "Internal error while processing the job";
+        // The provider's or node's own words stay in the log, under the reference the client is given.
+        var message = ex is AgentException agent && agent.IsInTimmysWords()
+            ? agent.Message
+            : failures.Describe(ex switch
+            {
+                AgentException => "The AI model could not complete the job",
+                PaymentBackendException => "The Lightning node could not issue the job's invoice",
+                _ => "Internal error while processing the job",
+            }, ex);
         LogJobFailed(ex, jobId, from.ToWireName());
         await transitions.TryMoveAsync(jobId, Job.Fail(from, message, workPaidSats), cancellationToken);
     }

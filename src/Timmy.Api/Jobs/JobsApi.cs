@@ -17,7 +17,8 @@ public static class JobsApi
     {
         var group = routes.MapGroup("/api/jobs").WithTags("jobs");
         group.MapPost("/", CreateJobAsync).WithName("createJob").WithSummary("Create a new agent job")
-            .WithJsonRequestBody<CreateJobRequest>().ProducesErrors(500, 503);
+            .WithJsonRequestBody<CreateJobRequest>().ProducesErrors(429, 500, 503)
+            .RequireRateLimiting(ClientLimits.CreationPolicy);
         group.MapGet("/{id}", GetJobAsync).WithName("getJob").WithSummary("Get job status")
             .ProducesErrors(500);
         group.MapPost("/{id}/refund", ClaimRefundAsync).WithName("claimRefund").WithSummary("Claim a refund for overpayment")

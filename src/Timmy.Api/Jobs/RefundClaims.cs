@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
+using Timmy.Api.Errors;
 using Timmy.Api.Observability;
 using Timmy.Api.Payments;
 
@@ -35,6 +36,7 @@ public sealed partial class RefundClaims(
     FinishedJobCache finished,
     TimeProvider clock,
     TimmyMetrics metrics,
+    PublicFailures failures,
     ILogger<RefundClaims> logger)
 {
     public async Task<RefundClaimOutcome> ClaimAsync(Guid jobId, string paymentRequest, CancellationToken cancellationToken)
@@ -64,7 +66,7 @@ public sealed partial class RefundClaims(
         }
         catch (PaymentBackendException ex)
         {
-            return new(RefundClaimStatus.PaymentFailed, $"Could not check the invoice with the node: {ex.Message}. The refund is still pending.");
+            return new(RefundClaimStatus.PaymentFailed, $"{failures.Describe("Could not check the invoice with the node", ex)}. The refund is still pending.");
         }
 
         var payout = new RefundPayout(invoiceHash, RefundPayout.Stored(clock.GetUtcNow()));
@@ -91,14 +93,14 @@ public sealed partial class RefundClaims(
         {
             LogPayoutUncertain(ex, jobId);
             return new(RefundClaimStatus.PaymentInFlight,
-                $"The refund payment was sent but the node has not confirmed it yet ({ex.Message}). The job's refund stays pending " +
+                $"{failures.Describe("The refund payment was sent but the node has not confirmed it yet", ex)}. The job's refund stays pending " +
                 "until the node says how it ended; if it failed, you may claim again then.", owed, invoiceHash);
         }
         catch (PaymentBackendException ex)
         {
             LogPayoutFailed(ex, jobId);
             await TryMoveRefundAsync(jobId, RefundState.Paying, RefundState.Pending, payout, CancellationToken.None);
-            return new(RefundClaimStatus.PaymentFailed, $"Refund payment failed: {ex.Message}. The refund is still pending; you may claim it again.");
+            return new(RefundClaimStatus.PaymentFailed, $"{failures.Describe("Refund payment failed", ex)}. The refund is still pending; you may claim it again.");
         }
 
         // Counted by whoever records it paid: the reconciler may have, if the node was slow to answer.

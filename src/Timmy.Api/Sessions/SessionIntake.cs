@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
+using Timmy.Api.Errors;
 using Timmy.Api.Jobs;
 using Timmy.Api.Payments;
 
@@ -24,7 +25,8 @@ public sealed record SessionIntakeOutcome(SessionIntakeStatus Status, string? Er
 /// <see cref="SessionAdvancer"/>.
 /// </summary>
 public sealed class SessionIntake(
-    TimmyDbContext db, SessionAdvancer advancer, IPaymentBackend payments, IOptions<JobOptions> jobOptions, TimeProvider clock)
+    TimmyDbContext db, SessionAdvancer advancer, IPaymentBackend payments, IOptions<JobOptions> jobOptions, TimeProvider clock,
+    PublicFailures failures)
 {
     public const string TopupAlreadyPending = "A top-up is already pending for this session; pay it first";
 
@@ -93,7 +95,7 @@ public sealed class SessionIntake(
         }
         catch (PaymentBackendException ex)
         {
-            return (null, $"Lightning backend unavailable: {ex.Message}");
+            return (null, failures.Describe("Lightning backend unavailable", ex));
         }
     }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Agent;
 using Timmy.Api.Data;
+using Timmy.Api.Errors;
 using Timmy.Api.Pricing;
 
 namespace Timmy.Api.Sessions;
@@ -33,6 +34,7 @@ public sealed partial class SessionRequestRunner(
     IOptions<SessionsOptions> options,
     TimeProvider clock,
     SessionAdvancer advancer,
+    PublicFailures failures,
     ILogger<SessionRequestRunner> logger)
 {
     /// <summary>Runs the request if the session, brought up to date, is active and its balance covers the worst case.</summary>
@@ -141,7 +143,9 @@ public sealed partial class SessionRequestRunner(
             // A failed call is not charged; an eval that succeeded before the work failed still is.
             LogRequestFailed(ex, record.SessionId);
             record.Outcome = SessionRequestOutcome.Failed;
-            record.ErrorMessage = ex is AgentException ? ex.Message : "Internal error while processing the request";
+            record.ErrorMessage = ex is AgentException agent && agent.IsInTimmysWords()
+                ? agent.Message
+                : failures.Describe(ex is AgentException ? "The AI model could not complete the request" : "Internal error while processing the request", ex);
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
+using Timmy.Api.Errors;
 using Timmy.Api.Payments;
 
 namespace Timmy.Api.Sessions;
@@ -33,6 +34,7 @@ public sealed partial class SessionWithdrawals(
     IOptions<LightningOptions> lightning,
     IOptions<SessionsOptions> options,
     TimeProvider clock,
+    PublicFailures failures,
     ILogger<SessionWithdrawals> logger)
 {
     /// <summary>Withdraws the balance of the session, brought up to date first (a payment may just have been credited).</summary>
@@ -65,7 +67,7 @@ public sealed partial class SessionWithdrawals(
         }
         catch (PaymentBackendException ex)
         {
-            return new(WithdrawalStatus.PaymentFailed, $"Could not check the invoice with the node: {ex.Message}. Nothing was withdrawn.");
+            return new(WithdrawalStatus.PaymentFailed, $"{failures.Describe("Could not check the invoice with the node", ex)}. Nothing was withdrawn.");
         }
 
         var withdrawal = new SessionWithdrawal
@@ -91,14 +93,14 @@ public sealed partial class SessionWithdrawals(
         {
             LogPayoutUncertain(ex, session.Id);
             return new(WithdrawalStatus.InFlight,
-                $"The withdrawal was sent but the node has not confirmed it yet ({ex.Message}). If it fails, the {amount} sats return to the balance.",
+                $"{failures.Describe("The withdrawal was sent but the node has not confirmed it yet", ex)}. If it fails, the {amount} sats return to the balance.",
                 amount, hash);
         }
         catch (PaymentBackendException ex)
         {
             LogPayoutFailed(ex, session.Id);
             await ReverseAsync(withdrawal, CancellationToken.None);
-            return new(WithdrawalStatus.PaymentFailed, $"Withdrawal payment failed: {ex.Message}. The {amount} sats are back in the session's balance.");
+            return new(WithdrawalStatus.PaymentFailed, $"{failures.Describe("Withdrawal payment failed", ex)}. The {amount} sats are back in the session's balance.");
         }
 
         await MarkPaidAsync(withdrawal, CancellationToken.None);

@@ -24,7 +24,8 @@ public static class SessionsApi
         var group = routes.MapGroup("/api/sessions").WithTags("sessions");
         group.MapPost("/", CreateSessionAsync).WithName("createSession").WithSummary("Create a pre-funded session")
             .WithJsonRequestBody<CreateSessionRequest>()
-            .ProducesErrors(500, 503);
+            .ProducesErrors(429, 500, 503)
+            .RequireRateLimiting(ClientLimits.CreationPolicy);
         group.MapGet("/{id}", GetSessionAsync).WithName("getSession").WithSummary("Get session status");
 
         // Everything below acts on the balance, so it needs the session's macaroon: checked once, here.

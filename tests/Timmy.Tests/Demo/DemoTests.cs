@@ -125,7 +125,7 @@ public sealed class DemoTests : IDisposable
 
         var response = await failing.CreateClient().GetAsync("/api/demo?request=ping");
 
-        Assert.Contains("upstream 500", await response.AssertErrorAsync(HttpStatusCode.InternalServerError));
+        Assert.StartsWith("Demo failed: the AI model could not answer (ref ", await response.AssertErrorAsync(HttpStatusCode.InternalServerError));
         Assert.Equal("4", response.Headers.GetValues("X-RateLimit-Remaining").Single());
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Timmy.Tests.Infrastructure;
 
 namespace Timmy.Tests.Demo;
@@ -58,10 +59,39 @@ public sealed class RedisRateLimitTests : IDisposable
         Assert.Equal("4", ok.Headers.GetValues("X-RateLimit-Remaining").Single());
     }
 
+    [SkippableFact]
+    public async Task The_global_budget_is_shared_by_all_clients_across_instances()
+    {
+        SkipUnlessRedis();
+        var clients = new[] { Instance(("Demo:GlobalRequestsPerWindow", "3")).CreateClient(), Instance(("Demo:GlobalRequestsPerWindow", "3")).CreateClient() };
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 1; i <= 4; i++)
+        {
+            answers.Add(await clients[i % 2].SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/demo?request=ping").From($"198.51.100.{i}")));
+        }
+
+        Assert.Equal(3, answers.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Contains("shared allowance of 3 requests per hour", await answers[3].AssertErrorAsync(HttpStatusCode.TooManyRequests));
+    }
+
+    [SkippableFact]
+    public async Task Addresses_of_one_ipv6_slash_64_share_one_counter_across_instances()
+    {
+        SkipUnlessRedis();
+        var clients = new[] { Instance(("Demo:RequestsPerWindow", "1")).CreateClient(), Instance(("Demo:RequestsPerWindow", "1")).CreateClient() };
+
+        var first = await clients[0].SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/demo?request=ping").From("2001:db8:7:8::1"));
+        var second = await clients[1].SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/demo?request=ping").From("2001:db8:7:8::2"));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+    }
+
     private static void SkipUnlessRedis() =>
         Skip.If(Redis is null && Environment.GetEnvironmentVariable("CI") is null, "TIMMY_TEST_REDIS is not set (CI sets it)");
 
-    private TimmyFactory Instance()
+    private TimmyFactory Instance(params (string Key, string Value)[] settings)
     {
         var factory = new TimmyFactory
         {
@@ -70,7 +100,13 @@ public sealed class RedisRateLimitTests : IDisposable
                 ["ConnectionStrings:Redis"] = Redis ?? "127.0.0.1:6379",
                 ["Demo:RedisKeyPrefix"] = _prefix,
             },
+            TestServices = s => s.AddTestPeers(),
         };
+        foreach (var (key, value) in settings)
+        {
+            factory.Settings[key] = value;
+        }
+
         _instances.Add(factory);
         return factory;
     }

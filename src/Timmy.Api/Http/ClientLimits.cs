@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Timmy.Api.Errors;
+
+namespace Timmy.Api.Http;
+
+/// <summary><c>CreationRateLimit:*</c>: how many jobs and sessions one client may create per minute.</summary>
+public sealed class CreationRateLimitOptions
+{
+    public const string Section = "CreationRateLimit";
+
+    /// <summary>Per client (see <see cref="ClientKey"/>) and minute; 0 turns the limit off. Each creation costs a node invoice.</summary>
+    public int PermitsPerMinute { get; set; } = 60;
+}
+
+/// <summary><c>Streams:*</c>: how many event streams (job events, chat replies) one client may hold open at once.</summary>
+public sealed class StreamsOptions
+{
+    public const string Section = "Streams";
+
+    /// <summary>Per client (see <see cref="ClientKey"/>); 0 turns the cap off.</summary>
+    public int MaxPerClient { get; set; } = 8;
+}
+
+/// <summary>
+/// Per-client limits through ASP.NET Core's rate limiter, partitioned by <see cref="ClientKey"/>: a fixed window on
+/// creating jobs and sessions, and a concurrency cap on streams (a stream holds its permit until the response ends).
+/// Refusals are the API's usual JSON error with a 429. Idle partitions are dropped by the limiter itself.
+/// </summary>
+public static class ClientLimits
+{
+    public const string CreationPolicy = "creation";
+    public const string StreamPolicy = "streams";
+
+    public static IServiceCollection AddTimmyClientLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<CreationRateLimitOptions>(configuration.GetSection(CreationRateLimitOptions.Section));
+        services.Configure<StreamsOptions>(configuration.GetSection(StreamsOptions.Section));
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(CreationPolicy, http =>
+            {
+                var permits = http.RequestServices.GetRequiredService<IOptions<CreationRateLimitOptions>>().Value.PermitsPerMinute;
+                return permits <= 0
+                    ? RateLimitPartition.GetNoLimiter(string.Empty)
+                    : RateLimitPartition.GetFixedWindowLimiter(ClientKey.For(http), _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = permits,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                    });
+            });
+            limiter.AddPolicy(StreamPolicy, http =>
+            {
+                var max = http.RequestServices.GetRequiredService<IOptions<StreamsOptions>>().Value.MaxPerClient;
+                return max <= 0
+                    ? RateLimitPartition.GetNoLimiter(string.Empty)
+                    : RateLimitPartition.GetConcurrencyLimiter(ClientKey.For(http), _ => new ConcurrencyLimiterOptions
+                    {
+                        PermitLimit = max,
+                        QueueLimit = 0,
+                    });
+            });
+            limiter.OnRejected = WriteRefusalAsync;
+        });
+        return services;
+    }
+
+    private static async ValueTask WriteRefusalAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+        string message;
+        if (policy == StreamPolicy)
+        {
+            var max = http.RequestServices.GetRequiredService<IOptions<StreamsOptions>>().Value.MaxPerClient;
+            message = $"Too many open streams: at most {max} per client at once. Close one and try again";
+        }
+        else
+        {
+            var permits = http.RequestServices.GetRequiredService<IOptions<CreationRateLimitOptions>>().Value.PermitsPerMinute;
+            message = $"Rate limit exceeded: at most {permits} jobs or sessions created per minute per client";
+        }
+
+        if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+        {
+            var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            message += $". Try again in {seconds} s";
+        }
+
+        await http.Response.WriteAsJsonAsync(new ApiError(message), cancellationToken);
+    }
+}
