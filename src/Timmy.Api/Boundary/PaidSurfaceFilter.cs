@@ -64,5 +64,5 @@ public static class PaidSurfaces
     /// <summary>Puts the endpoints behind the payment boundary, documented (OpenAPI) with their price.</summary>
     public static TBuilder RequirePayment<TBuilder>(this TBuilder builder, PaidOperation operation)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter<TBuilder, PaidSurfaceFilter>().WithMetadata(operation);
+        builder.AddEndpointFilter<TBuilder, PaidSurfaceFilter>().WithMetadata(operation).DocumentPaid(operation);
 }
