@@ -33,7 +33,7 @@ public sealed class Challenges(
         var (sessionId, invoice, unavailable) = await InvoiceAsync(amount, topUp, cancellationToken);
         if (invoice is null)
         {
-            return ApiErrors.ServiceUnavailable(unavailable!);
+            return PaidSurfaceFilter.Error(http, StatusCodes.Status503ServiceUnavailable, unavailable!);
         }
 
         var macaroon = await tokens.MintAsync(sessionId, invoice.PaymentHash, cancellationToken);
@@ -50,10 +50,11 @@ public sealed class Challenges(
             L402.Challenge(L402.Scheme, macaroon, invoice.PaymentRequest),
             L402.Challenge(L402.LegacyScheme, macaroon, invoice.PaymentRequest),
         ]);
-        return TypedResults.Json(
-            new PaymentRequiredResponse(reason, priceSats, invoice.AmountSats, invoice.PaymentRequest,
-                payments.IsSimulated ? invoice.PaymentHash : null, expiresAt),
-            statusCode: StatusCodes.Status402PaymentRequired);
+        var body = new PaymentRequiredResponse(reason, priceSats, invoice.AmountSats, invoice.PaymentRequest,
+            payments.IsSimulated ? invoice.PaymentHash : null, expiresAt);
+        return PaidOperation.Of(http)?.ErrorBody is { } shape
+            ? TypedResults.Json(shape(StatusCodes.Status402PaymentRequired, reason, body), statusCode: StatusCodes.Status402PaymentRequired)
+            : TypedResults.Json(body, statusCode: StatusCodes.Status402PaymentRequired);
     }
 
     private async Task<(Guid SessionId, Invoice? Invoice, string? Unavailable)> InvoiceAsync(long amount, Guid? topUp, CancellationToken cancellationToken)
@@ -61,6 +62,12 @@ public sealed class Challenges(
         if (topUp is { } existing)
         {
             var topped = await intake.TopupAsync(existing, amount, cancellationToken, bolt11: true);
+            if (topped is { Status: SessionIntakeStatus.TopupPending, Invoice: null })
+            {
+                // Another request claimed the top-up slot a moment ago: offer the invoice it made.
+                topped = await intake.TopupAsync(existing, amount, cancellationToken, bolt11: true);
+            }
+
             // A pending top-up still payable is offered again, if it is one a client can decode.
             if (topped.Invoice is { } invoice && Bolt11Invoice.TryDecode(invoice.PaymentRequest, out _, out _))
             {

@@ -27,7 +27,7 @@ public sealed class PaidSurfaceFilter(
 
         var http = context.HttpContext;
         var cancellationToken = http.RequestAborted;
-        var price = http.GetEndpoint()?.Metadata.GetMetadata<PaidOperation>()?.PriceHintSats(http.RequestServices) ?? 0;
+        var price = PaidOperation.Of(http)?.PriceHintSats(http.RequestServices) ?? 0;
         var check = await credentials.CheckAsync(http.Request, cancellationToken);
         if (check.IsMissing)
         {
@@ -37,7 +37,7 @@ public sealed class PaidSurfaceFilter(
 
         if (check.Balance is not { } balance)
         {
-            return ApiErrors.Status(StatusCodes.Status401Unauthorized, check.Rejection!);
+            return Error(http, StatusCodes.Status401Unauthorized, check.Rejection!);
         }
 
         var session = await advancer.AdvanceAsync(balance.SessionId, cancellationToken);
@@ -48,7 +48,7 @@ public sealed class PaidSurfaceFilter(
                 http.AddReceiptOnSuccess(balance, clock);
                 return await next(context);
             case SessionState.AwaitingPayment:
-                return ApiErrors.Status(StatusCodes.Status402PaymentRequired, NotYetPaid);
+                return Error(http, StatusCodes.Status402PaymentRequired, NotYetPaid);
             case SessionState.Paused:
                 return await challenges.PaymentRequiredAsync(http, price,
                     $"Insufficient balance: {session.BalanceSats} sats left, below the minimum; pay the invoice to top it up", balance.SessionId, cancellationToken);
@@ -57,6 +57,12 @@ public sealed class PaidSurfaceFilter(
                     "This balance has expired; pay the invoice for a new one", null, cancellationToken);
         }
     }
+
+    /// <summary>An error of the boundary itself, in the surface's error shape (<see cref="PaidOperation.ErrorBody"/>).</summary>
+    public static IResult Error(HttpContext http, int status, string message) =>
+        PaidOperation.Of(http)?.ErrorBody is { } shape
+            ? TypedResults.Json(shape(status, message, null), statusCode: status)
+            : ApiErrors.Status(status, message);
 }
 
 public static class PaidSurfaces

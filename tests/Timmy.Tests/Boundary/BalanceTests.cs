@@ -62,6 +62,10 @@ public sealed class BalanceTests : IDisposable
         Assert.Equal(0, session.ReservedSats);
         var ledger = await _factories[0].WithDbAsync(db => db.SessionLedger.Where(e => e.SessionId == session.Id).SumAsync(e => e.AmountSats));
         Assert.Equal(session.BalanceSats, ledger);
+        // Every refusal offers the one top-up of this balance, however the refusals raced for the top-up slot.
+        var refusals = await Task.WhenAll(responses.Where(r => r.StatusCode == HttpStatusCode.PaymentRequired).Select(Buyer.ReadChallengeAsync));
+        Assert.Single(refusals.Select(c => c.PaymentHash).Distinct());
+        Assert.Equal(sessionId, await _factories[0].WithDbAsync(db => db.Invoices.Where(i => i.PaymentHash == refusals[0].PaymentHash).Select(i => i.SessionId).SingleAsync()));
     }
 
     [Fact]
