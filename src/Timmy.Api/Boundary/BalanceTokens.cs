@@ -11,12 +11,14 @@ namespace Timmy.Api.Boundary;
 /// </summary>
 public sealed class BalanceTokens(MacaroonRootKey rootKey, Microsoft.Extensions.Options.IOptions<SessionsOptions> options)
 {
+    /// <summary>The macaroon of a challenge for this balance and invoice, as standard base64.</summary>
     public async Task<string> MintAsync(Guid sessionId, string paymentHashHex, CancellationToken cancellationToken)
     {
         var identifier = new L402Identifier(Convert.FromHexString(paymentHashHex), TokenIdOf(sessionId));
-        return Macaroon.Create(await rootKey.GetAsync(cancellationToken), identifier.ToBytes(), options.Value.MacaroonLocation)
-            .AddFirstPartyCaveat(Caveat(sessionId))
-            .Serialize();
+        var macaroon = Macaroon.Create(await rootKey.GetAsync(cancellationToken), identifier.ToBytes(), options.Value.MacaroonLocation)
+            .AddFirstPartyCaveat(Caveat(sessionId));
+        // Standard base64 of the V2 binary, as Aperture writes it: clients that decode the macaroon expect that alphabet.
+        return Convert.ToBase64String(macaroon.ToBinary());
     }
 
     /// <summary>Null when the credential is a good L402 key to its balance (its session id out); otherwise why not.</summary>

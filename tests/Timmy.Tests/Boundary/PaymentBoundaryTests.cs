@@ -29,6 +29,9 @@ public sealed class PaymentBoundaryTests : IDisposable
         Assert.Equal(("timmy", "lightning", "charge"), (challenge.Payment.Realm, challenge.Payment.Method, challenge.Payment.Intent));
         Assert.Equal(invoice.PaymentHashHex, LightningCharge.PaymentHashOf(challenge.Payment.Request));
         Assert.Equal(0, await _factory.WithDbAsync(db => db.SessionRequests.CountAsync()));
+        // The macaroon is standard base64 of a V2 macaroon whose identifier is bLIP-0026's, naming this invoice.
+        var macaroon = Timmy.Macaroons.Macaroon.FromBinary(Convert.FromBase64String(challenge.Macaroon));
+        Assert.Equal(invoice.PaymentHashHex, Convert.ToHexStringLower(L402Identifier.TryDecode(macaroon.Identifier.Span)!.PaymentHash));
     }
 
     [Theory]
