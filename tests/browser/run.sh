@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Browser tests: Timmy's page in Debian's Chromium, driven by playwright-core against the real server.
+# Browser tests: Timmy's page in Debian's Chromium, driven by playwright-core against the real server; and the
+# payment boundary from outside, with @getalby/lightning-tools as the 402 client.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -18,4 +19,4 @@ dotnet build "$root/src/Timmy.Api" --nologo -v quiet
 cd "$here"
 npm ci --no-audit --no-fund
 rm -rf artifacts
-node --test --test-reporter=spec timmy.test.mjs
+node --test --test-reporter=spec timmy.test.mjs payments.test.mjs

@@ -155,3 +155,27 @@ test('the API docs page renders the generated document', async () => {
   await page.getByText('Health check').first().waitFor();
   await screenshot(page, 'desktop-api-docs');
 });
+
+test('chat opens a balance by paying the 402 invoice shown as a QR code, then chats against it', async () => {
+  const page = await open();
+  await page.getByRole('button', { name: 'Open a chat balance' }).click();
+  const qr = page.getByRole('img', { name: /QR code of the chat balance invoice/ });
+  await qr.waitFor();
+  await qr.evaluate((image) => image.complete || new Promise((done) => {
+    image.addEventListener('load', done, { once: true });
+    image.addEventListener('error', done, { once: true });
+  }));
+  assert.ok(await qr.evaluate((image) => image.naturalWidth > 0), 'the QR code image loaded');
+  assert.match(await page.locator('#chat-invoice input[type=text]').inputValue(), /^lnbcrt10u1p/);
+  await screenshot(page, 'chat-1-invoice');
+
+  await page.locator('#chat').getByRole('button', { name: 'Simulate payment' }).click();
+  await page.locator('#chat-message').fill('What is a satoshi?');
+  await page.locator('#chat-form').getByRole('button', { name: 'Send' }).click();
+  await page.locator('#chat-log .assistant').filter({ hasText: /\w{3,}/ }).waitFor();
+  await screenshot(page, 'chat-2-reply');
+
+  // The unpaid first request is a 402 by design; Chromium logs every 4xx answer to the console.
+  const problems = current.problems();
+  problems.splice(0, problems.length, ...problems.filter((problem) => !/status of 402/.test(problem)));
+});

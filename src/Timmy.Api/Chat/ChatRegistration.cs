@@ -14,6 +14,7 @@ public static class ChatRegistration
         services.AddOptions<ChatSettings>().Bind(configuration.GetSection(ChatSettings.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChatSettings>, ChatSettingsValidation>();
         services.AddGemini(configuration);
+        services.AddSingleton<ChatCosts>();
 
         // One line per provider; Chat:Provider and Chat:ImageProvider choose among them by name.
         services.AddNamedProvider<IChatClient>("offline", sp =>

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
+using Timmy.Api.Boundary;
 using Timmy.Api.Data;
 using Timmy.Api.Errors;
 using Timmy.Api.Http;
@@ -10,8 +11,9 @@ namespace Timmy.Api.Chat;
 /// <summary>
 /// Streams the model's reply to a conversation as server-sent events, then stores it. A reply cut short,
 /// because the client left or the model failed, is stored with the text that arrived and marked incomplete.
+/// A metered reply settles its reservation at the real cost when the stream ends, however it ends.
 /// </summary>
-internal sealed partial class ChatReplyStream(int conversationId, string model) : IResult
+internal sealed partial class ChatReplyStream(int conversationId, string model, MeterReservation? reservation) : IResult
 {
     private static readonly DoneEvent Done = new(true);
 
@@ -21,9 +23,21 @@ internal sealed partial class ChatReplyStream(int conversationId, string model) 
         var db = services.GetRequiredService<TimmyDbContext>();
         var clientGone = http.RequestAborted;
 
-        var history = await LoadHistoryAsync(db, clientGone);
-        var events = await ServerSentEventWriter.StartAsync(http.Response, clientGone);
-        var relayed = await RelayAsync(services, history, events, clientGone);
+        var settings = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatSettings>>().Value;
+        RelayedReply relayed = new("", false, "The reply did not start", null);
+        List<ChatMessage> history = [];
+        ServerSentEventWriter? events = null;
+        try
+        {
+            history = await LoadHistoryAsync(db, conversationId, settings.MaxHistoryMessages, clientGone);
+            events = await ServerSentEventWriter.StartAsync(http.Response, clientGone);
+            relayed = await RelayAsync(services, history, events, settings.MaxReplyTokens, clientGone);
+        }
+        finally
+        {
+            await SettleAsync(services, history, relayed);
+        }
+
         var failure = relayed is { Finished: true, Text.Length: 0 } ? "The model returned an empty reply" : relayed.Failure;
 
         // Stored before the last event, so a client that reads the history on "done" finds the reply.
@@ -34,16 +48,32 @@ internal sealed partial class ChatReplyStream(int conversationId, string model) 
         }
     }
 
-    private async Task<List<ChatMessage>> LoadHistoryAsync(TimmyDbContext db, CancellationToken cancellationToken)
+    /// <summary>The latest <paramref name="limit"/> messages, oldest first: what the model is given is bounded.</summary>
+    internal static async Task<List<ChatMessage>> LoadHistoryAsync(TimmyDbContext db, int conversationId, int limit, CancellationToken cancellationToken)
     {
         var messages = await db.Messages.AsNoTracking()
             .Where(m => m.ConversationId == conversationId)
-            .OrderBy(m => m.Id)
+            .OrderByDescending(m => m.Id)
+            .Take(Math.Max(0, limit))
             .Select(m => new { m.Role, m.Content })
             .ToListAsync(cancellationToken);
+        messages.Reverse();
         return messages
             .Select(m => new ChatMessage(m.Role == Message.AssistantRole ? ChatRole.Assistant : ChatRole.User, m.Content))
             .ToList();
+    }
+
+    /// <summary>Debits the real cost: the provider's usage if it gave any, else the tokens counted here; nothing for no reply.</summary>
+    private async Task SettleAsync(IServiceProvider services, List<ChatMessage> history, RelayedReply relayed)
+    {
+        if (reservation is null)
+        {
+            return;
+        }
+
+        var costs = services.GetRequiredService<ChatCosts>();
+        var cost = await costs.ActualSatsAsync(model, history.Select(m => m.Text), relayed.Text, relayed.Usage, CancellationToken.None);
+        await services.GetRequiredService<BalanceMeter>().SettleAsync(reservation, cost, relayed.Failure);
     }
 
     /// <summary>
@@ -51,14 +81,21 @@ internal sealed partial class ChatReplyStream(int conversationId, string model) 
     /// and, if the model failed, what to tell the client.
     /// </summary>
     private async Task<RelayedReply> RelayAsync(
-        IServiceProvider services, List<ChatMessage> history, ServerSentEventWriter events, CancellationToken clientGone)
+        IServiceProvider services, List<ChatMessage> history, ServerSentEventWriter events, int maxReplyTokens, CancellationToken clientGone)
     {
         var chat = services.GetRequiredKeyedService<IChatClient>(ChatKeys.Chat);
         var reply = new StringBuilder();
+        UsageDetails? usage = null;
         try
         {
-            await foreach (var update in chat.GetStreamingResponseAsync(history, new ChatOptions { ModelId = model }, clientGone))
+            var options = new ChatOptions { ModelId = model, MaxOutputTokens = maxReplyTokens };
+            await foreach (var update in chat.GetStreamingResponseAsync(history, options, clientGone))
             {
+                foreach (var reported in update.Contents.OfType<UsageContent>())
+                {
+                    usage = reported.Details;
+                }
+
                 if (update.Text is { Length: > 0 } chunk)
                 {
                     reply.Append(chunk);
@@ -66,17 +103,17 @@ internal sealed partial class ChatReplyStream(int conversationId, string model) 
                 }
             }
 
-            return new RelayedReply(reply.ToString(), Finished: true, Failure: null);
+            return new RelayedReply(reply.ToString(), Finished: true, Failure: null, usage);
         }
         catch (Exception) when (clientGone.IsCancellationRequested)
         {
             // The client left; cancelling the token has already stopped the model call.
-            return new RelayedReply(reply.ToString(), Finished: false, Failure: null);
+            return new RelayedReply(reply.ToString(), Finished: false, Failure: null, usage);
         }
         catch (Exception ex)
         {
             LogModelFailed(Logger(services), conversationId, model, ex);
-            return new RelayedReply(reply.ToString(), Finished: false, ModelFailures.Describe(ex, services.GetRequiredService<PublicFailures>()));
+            return new RelayedReply(reply.ToString(), Finished: false, ModelFailures.Describe(ex, services.GetRequiredService<PublicFailures>()), usage);
         }
     }
 
@@ -122,7 +159,7 @@ internal sealed partial class ChatReplyStream(int conversationId, string model) 
     private static ILogger Logger(IServiceProvider services) =>
         services.GetRequiredService<ILoggerFactory>().CreateLogger<ChatReplyStream>();
 
-    private sealed record RelayedReply(string Text, bool Finished, string? Failure);
+    private sealed record RelayedReply(string Text, bool Finished, string? Failure, UsageDetails? Usage);
 
     [LoggerMessage(LogLevel.Warning, "Chat reply for conversation {ConversationId} with model {Model} failed")]
     private static partial void LogModelFailed(ILogger logger, int conversationId, string model, Exception ex);

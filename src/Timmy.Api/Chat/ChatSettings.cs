@@ -21,4 +21,22 @@ public sealed class ChatSettings
     public int MaxMessageChars { get; set; } = 8000;
 
     public int MaxPromptChars { get; set; } = 4000;
+
+    /// <summary>
+    /// True: chat and images are open to anyone and conversations are global, as in the seed (for operators who put
+    /// Timmy behind their own authentication). Off by default; a warning at startup when on.
+    /// </summary>
+    public bool Free { get; set; }
+
+    /// <summary>The price of one generated image, in sats.</summary>
+    public long ImagePriceSats { get; set; } = 50;
+
+    /// <summary>The most tokens a reply may use: the model is told so, and a message reserves it as its worst case.</summary>
+    public int MaxReplyTokens { get; set; } = 1024;
+
+    /// <summary>How many of the latest messages (the new one included) the model is given.</summary>
+    public int MaxHistoryMessages { get; set; } = 20;
+
+    /// <summary>The most items one page of a listing holds (<c>?limit=</c>, default this).</summary>
+    public int MaxPageSize { get; set; } = 100;
 }

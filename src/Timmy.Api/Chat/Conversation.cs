@@ -7,6 +7,9 @@ public sealed class Conversation
 
     public required string Title { get; init; }
 
+    /// <summary>The balance (session) that created it; only that balance's credentials see it. Null when chat is free.</summary>
+    public Guid? OwnerSessionId { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public List<Message> Messages { get; init; } = [];

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using Timmy.Api.Boundary;
 using Timmy.Api.Errors;
 using Timmy.Api.Http;
 
@@ -9,14 +10,19 @@ namespace Timmy.Api.Chat;
 /// <summary><c>POST /api/gemini/generate-image</c>: <c>{prompt}</c> → <c>{b64_json, mimeType}</c>.</summary>
 internal static partial class GenerateImageEndpoint
 {
-    public static async Task<Results<Ok<GeneratedImageResponse>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> GenerateImageAsync(
-        HttpRequest http,
+    /// <summary>Priced per image (<c>Chat:ImagePriceSats</c>): reserved first, debited when an image comes back, released if none does.</summary>
+    public static async Task<IResult> GenerateImageAsync(
+        HttpContext httpContext,
         [FromKeyedServices(ChatKeys.Images)] IImageGenerator images,
         IOptions<ChatSettings> settings,
+        ChatCosts costs,
+        BalanceMeter meter,
+        Challenges challenges,
         ILoggerFactory loggers,
         PublicFailures failures,
         CancellationToken cancellationToken)
     {
+        var http = httpContext.Request;
         var body = await JsonBody.ReadObjectAsync(http, cancellationToken);
         string? error = body.Error;
         var prompt = body.IsValid ? TextInput.ReadRequiredText(body.Value, "prompt", settings.Value.MaxPromptChars, out error) : null;
@@ -25,11 +31,34 @@ internal static partial class GenerateImageEndpoint
             return ApiErrors.BadRequest(error);
         }
 
+        MeterReservation? reservation = null;
+        if (httpContext.PaidBalanceOrNull() is { } balance)
+        {
+            reservation = await meter.ReserveAsync(balance.SessionId, "image", costs.ImageSats, cancellationToken);
+            if (reservation is null)
+            {
+                return await challenges.PaymentRequiredAsync(httpContext, costs.ImageSats,
+                    $"Insufficient balance: an image costs {costs.ImageSats} sats; pay the invoice to top up", balance.SessionId, cancellationToken);
+            }
+        }
+
+        var result = await DrawAsync(images, prompt!, settings.Value, loggers, failures, cancellationToken);
+        if (reservation is not null)
+        {
+            await meter.SettleAsync(reservation, result is Ok<GeneratedImageResponse> ? costs.ImageSats : 0, result is Ok<GeneratedImageResponse> ? null : "No image");
+        }
+
+        return result;
+    }
+
+    private static async Task<IResult> DrawAsync(
+        IImageGenerator images, string prompt, ChatSettings settings, ILoggerFactory loggers, PublicFailures failures, CancellationToken cancellationToken)
+    {
         ImageGenerationResponse response;
         try
         {
             response = await images.GenerateAsync(
-                new ImageGenerationRequest(prompt!), new ImageGenerationOptions { ModelId = settings.Value.ImageModel }, cancellationToken);
+                new ImageGenerationRequest(prompt), new ImageGenerationOptions { ModelId = settings.ImageModel }, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Timmy.Api.Boundary;
 using Timmy.Api.Data;
 using Timmy.Api.Errors;
 using Timmy.Api.Http;
@@ -14,9 +14,15 @@ internal static partial class SendMessageEndpoint
 {
     public const string InvalidModel = "Invalid request: 'model' must be a model name such as gemini-3-flash-preview";
 
-    public static async Task<Results<ChatReplyStream, BadRequest<ApiError>, NotFound<ApiError>>> SendMessageAsync(
-        string id, HttpRequest http, TimmyDbContext db, IOptions<ChatSettings> settings, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checked and reserved before anything is stored: the message's worst case (its bounded history in, the whole
+    /// reply allowance out) is held back from the balance, or the answer is a 402 that tops the balance up.
+    /// </summary>
+    public static async Task<IResult> SendMessageAsync(
+        string id, HttpContext httpContext, TimmyDbContext db, IOptions<ChatSettings> settings, ChatCosts costs, BalanceMeter meter,
+        Challenges challenges, TimeProvider clock, CancellationToken cancellationToken)
     {
+        var http = httpContext.Request;
         if (!ChatApi.TryParseId(id, out var conversationId))
         {
             return ApiErrors.BadRequest(ChatApi.InvalidConversationId);
@@ -31,9 +37,23 @@ internal static partial class SendMessageEndpoint
             return ApiErrors.BadRequest(error);
         }
 
-        if (!await db.Conversations.AnyAsync(c => c.Id == conversationId, cancellationToken))
+        if (!await db.Visible(httpContext).AnyAsync(c => c.Id == conversationId, cancellationToken))
         {
             return ApiErrors.NotFound(ChatApi.ConversationNotFound);
+        }
+
+        var history = await ChatReplyStream.LoadHistoryAsync(db, conversationId, settings.Value.MaxHistoryMessages - 1, cancellationToken);
+        var inputs = history.Select(m => m.Text).Append(content!).ToList();
+        MeterReservation? reservation = null;
+        if (httpContext.PaidBalanceOrNull() is { } balance)
+        {
+            var worstCase = await costs.WorstCaseSatsAsync(model!, inputs, cancellationToken);
+            reservation = await meter.ReserveAsync(balance.SessionId, $"chat message in conversation {conversationId}", worstCase, cancellationToken);
+            if (reservation is null)
+            {
+                return await challenges.PaymentRequiredAsync(httpContext, worstCase,
+                    $"Insufficient balance: this message may cost up to {worstCase} sats; pay the invoice to top up", balance.SessionId, cancellationToken);
+            }
         }
 
         // Stored before the model is called, so the question survives whatever happens to the answer.
@@ -45,8 +65,9 @@ internal static partial class SendMessageEndpoint
             IsComplete = true,
             CreatedAt = clock.GetUtcNow(),
         });
-        await db.SaveChangesAsync(cancellationToken);
-        return new ChatReplyStream(conversationId, model!);
+        // Not the request's token: once reserved, the reservation is settled whatever the client does.
+        await db.SaveChangesAsync(reservation is null ? cancellationToken : CancellationToken.None);
+        return new ChatReplyStream(conversationId, model!, reservation);
     }
 
     /// <summary>The optional override. It becomes part of the provider's URL, so only plain model names pass.</summary>

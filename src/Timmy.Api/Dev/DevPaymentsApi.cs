@@ -8,7 +8,8 @@ namespace Timmy.Api.Dev;
 /// <summary>Simulated payments for the stub backend. Mapped only outside Production, so it does not exist there.</summary>
 public static class DevPaymentsApi
 {
-    public sealed record StubPayResponse(bool Ok, string PaymentHash);
+    /// <summary>The preimage is what a real wallet learns by paying: with it, a client builds its L402 or Payment credential.</summary>
+    public sealed record StubPayResponse(bool Ok, string PaymentHash, string Preimage);
 
     /// <summary>Simulated payments exist only on the stub backend and never in Production.</summary>
     public static bool IsAvailable(IHostEnvironment environment, LightningOptions lightning) =>
@@ -29,8 +30,8 @@ public static class DevPaymentsApi
         }
 
         var hash = paymentHash.ToLowerInvariant();
-        return await stub.SimulatePaymentAsync(hash, cancellationToken)
-            ? TypedResults.Ok(new StubPayResponse(true, hash))
+        return await stub.SimulatePaymentAsync(hash, cancellationToken) && await stub.PreimageOfAsync(hash, cancellationToken) is { } preimage
+            ? TypedResults.Ok(new StubPayResponse(true, hash, preimage))
             : ApiErrors.NotFound("Invoice not found");
     }
 }

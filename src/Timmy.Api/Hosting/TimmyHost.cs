@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Timmy.Api.Agent;
+using Timmy.Api.Boundary;
 using Timmy.Api.Chat;
 using Timmy.Api.Data;
 using Timmy.Api.Demo;
@@ -62,6 +63,7 @@ public static class TimmyHost
         services.AddTimmyInstanceHeartbeat();
         services.AddTimmyJobs(configuration);
         services.AddTimmySessions(configuration);
+        services.AddPaymentBoundary(configuration);
         services.AddTimmyDemo(configuration);
         services.AddTimmyRetention(configuration);
         services.AddTimmyClientLimits(configuration);

@@ -29,7 +29,11 @@ public interface IPaymentBackend
     Task<OutgoingPaymentStatus?> GetOutgoingPaymentAsync(string paymentHash, CancellationToken cancellationToken);
 }
 
-public sealed record InvoiceRequest(long AmountSats, string Memo, TimeSpan Expiry);
+/// <param name="Bolt11">
+/// The invoice must be real BOLT11 that standard clients decode (402 challenges). Real nodes always issue BOLT11; only
+/// the stub, which keeps the seed's short <c>lnbcrt…stub_…</c> form for the job and session routes, needs telling.
+/// </param>
+public sealed record InvoiceRequest(long AmountSats, string Memo, TimeSpan Expiry, bool Bolt11 = false);
 
 public sealed record CreatedInvoice(string PaymentHash, string PaymentRequest, DateTimeOffset ExpiresAt);
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Data;
 
@@ -33,28 +31,8 @@ public sealed class MacaroonRootKey(IServiceScopeFactory scopes, IOptions<Sessio
         }
     }
 
-    private async Task<byte[]> LoadOrCreateAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
-        if (await db.ServerSecrets.AsNoTracking().FirstOrDefaultAsync(s => s.Name == SecretName, cancellationToken) is { } existing)
-        {
-            return existing.Value;
-        }
-
-        db.ServerSecrets.Add(new ServerSecret { Name = SecretName, Value = RandomNumberGenerator.GetBytes(32), CreatedAt = DateTimeOffset.UtcNow });
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.IsUniqueViolationOn("server_secrets"))
-        {
-            // Another instance created it first; theirs is the key.
-        }
-
-        db.ChangeTracker.Clear();
-        return (await db.ServerSecrets.AsNoTracking().SingleAsync(s => s.Name == SecretName, cancellationToken)).Value;
-    }
+    private Task<byte[]> LoadOrCreateAsync(CancellationToken cancellationToken) =>
+        StoredSecrets.LoadOrCreateAsync(scopes, SecretName, cancellationToken);
 
     private static byte[]? FromConfiguration(string? configured)
     {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Timmy.Api.Boundary;
 using Timmy.Api.Credentials;
 using Timmy.Api.Data;
 using Timmy.Api.Errors;
@@ -6,18 +7,24 @@ using Timmy.Api.Web.OpenApi;
 
 namespace Timmy.Api.Sessions;
 
-/// <summary>The session a verified macaroon lets a request act on.</summary>
-public sealed record SessionPrincipal(Guid SessionId);
+/// <summary>
+/// The session a verified credential lets a request act on. <see cref="CanWithdraw"/>: the credential proved a payment
+/// into it (L402 with a preimage, or a Payment credential), not just possession of the bearer macaroon.
+/// </summary>
+public sealed record SessionPrincipal(Guid SessionId, bool CanWithdraw = false);
 
 /// <summary>
-/// Admits a request on <c>/api/sessions/{id}/…</c> only with that session's macaroon, in three steps that other
-/// credentials can follow: read the credential (<see cref="BearerCredential"/>), verify it for the session in the route
-/// (<see cref="SessionMacaroons"/>), attach the <see cref="SessionPrincipal"/> for the handler. A session that does not
-/// exist is a 404 before any credential is looked at; a credential that does not verify is a 401.
+/// Admits a request on <c>/api/sessions/{id}/…</c> only with a credential for that session, in three steps: read and
+/// verify it (<see cref="PaymentCredentials"/>: the bearer macaroon, L402 with the macaroon and the deposit's preimage,
+/// or a Payment credential of an invoice that funded it), check it names the session in the route, attach the
+/// <see cref="SessionPrincipal"/> for the handler. A session that does not exist is a 404 before any credential is
+/// looked at; a credential that does not verify, or is another session's, is a 401. A credential that proves a
+/// payment gets a <c>Payment-Receipt</c> on success.
 /// </summary>
-public sealed class SessionCredentialFilter(SessionMacaroons macaroons, TimmyDbContext db) : IEndpointFilter
+public sealed class SessionCredentialFilter(PaymentCredentials credentials, TimmyDbContext db, TimeProvider clock) : IEndpointFilter
 {
     public const string MissingMacaroon = "Missing macaroon: send 'Authorization: Bearer <macaroon>'";
+    public const string OtherSession = "Invalid macaroon: it was not issued for this session";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -29,14 +36,20 @@ public sealed class SessionCredentialFilter(SessionMacaroons macaroons, TimmyDbC
             return ApiErrors.NotFound(SessionsApi.SessionNotFound);
         }
 
-        var macaroon = BearerCredential.From(http.Request);
-        var rejection = macaroon is null ? MissingMacaroon : await macaroons.RejectionAsync(macaroon, sessionId, cancellationToken);
+        var check = await credentials.CheckAsync(http.Request, cancellationToken);
+        var rejection = check.IsMissing ? MissingMacaroon : check.Rejection ?? (check.Balance!.SessionId != sessionId ? OtherSession : null);
         if (rejection is not null)
         {
             return ApiErrors.Status(StatusCodes.Status401Unauthorized, rejection);
         }
 
-        http.AttachPrincipal(new SessionPrincipal(sessionId));
+        var balance = check.Balance!;
+        http.AttachPrincipal(new SessionPrincipal(sessionId, balance.CanWithdraw));
+        if (balance.CanWithdraw)
+        {
+            http.AddReceiptOnSuccess(balance, clock);
+        }
+
         return await next(context);
     }
 }

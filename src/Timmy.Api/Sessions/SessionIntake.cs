@@ -16,7 +16,10 @@ public enum SessionIntakeStatus
     BackendUnavailable,
 }
 
-/// <summary>How asking for sats ended: the invoice to pay (and its session), or why there is none.</summary>
+/// <summary>
+/// How asking for sats ended: the invoice to pay (and its session), or why there is none. A refused top-up because one
+/// is pending names that pending invoice, so a 402 challenge can offer it again.
+/// </summary>
 public sealed record SessionIntakeOutcome(SessionIntakeStatus Status, string? Error, Guid SessionId = default, Invoice? Invoice = null);
 
 /// <summary>
@@ -30,10 +33,11 @@ public sealed class SessionIntake(
 {
     public const string TopupAlreadyPending = "A top-up is already pending for this session; pay it first";
 
-    public async Task<SessionIntakeOutcome> OpenAsync(long amountSats, CancellationToken cancellationToken)
+    /// <param name="bolt11">Ask even the stub node for real BOLT11 (a 402 challenge's invoice; see <see cref="InvoiceRequest"/>).</param>
+    public async Task<SessionIntakeOutcome> OpenAsync(long amountSats, CancellationToken cancellationToken, bool bolt11 = false)
     {
         var sessionId = Guid.NewGuid();
-        var (created, unavailable) = await CreateInvoiceAsync(amountSats, "Timmy session deposit", cancellationToken);
+        var (created, unavailable) = await CreateInvoiceAsync(amountSats, "Timmy session deposit", bolt11, cancellationToken);
         if (created is null)
         {
             return new(SessionIntakeStatus.BackendUnavailable, unavailable);
@@ -46,7 +50,7 @@ public sealed class SessionIntake(
         return new(SessionIntakeStatus.Invoiced, null, sessionId, invoice);
     }
 
-    public async Task<SessionIntakeOutcome> TopupAsync(Guid sessionId, long amountSats, CancellationToken cancellationToken)
+    public async Task<SessionIntakeOutcome> TopupAsync(Guid sessionId, long amountSats, CancellationToken cancellationToken, bool bolt11 = false)
     {
         var session = await advancer.AdvanceAsync(sessionId, cancellationToken);
         if (session is null)
@@ -64,10 +68,10 @@ public sealed class SessionIntake(
         var replaced = session.PendingTopupInvoiceId;
         if (session.PendingTopup is { } pending && pending.CreatedAt + jobOptions.Value.InvoiceExpiry > clock.GetUtcNow())
         {
-            return new(SessionIntakeStatus.TopupPending, TopupAlreadyPending);
+            return new(SessionIntakeStatus.TopupPending, TopupAlreadyPending, sessionId, pending);
         }
 
-        var (created, unavailable) = await CreateInvoiceAsync(amountSats, "Timmy session top-up", cancellationToken);
+        var (created, unavailable) = await CreateInvoiceAsync(amountSats, "Timmy session top-up", bolt11, cancellationToken);
         if (created is null)
         {
             return new(SessionIntakeStatus.BackendUnavailable, unavailable);
@@ -87,11 +91,11 @@ public sealed class SessionIntake(
         return new(SessionIntakeStatus.Invoiced, null, sessionId, invoice);
     }
 
-    private async Task<(CreatedInvoice? Created, string? Unavailable)> CreateInvoiceAsync(long sats, string memo, CancellationToken cancellationToken)
+    private async Task<(CreatedInvoice? Created, string? Unavailable)> CreateInvoiceAsync(long sats, string memo, bool bolt11, CancellationToken cancellationToken)
     {
         try
         {
-            return (await payments.CreateInvoiceAsync(new InvoiceRequest(sats, memo, jobOptions.Value.InvoiceExpiry), cancellationToken), null);
+            return (await payments.CreateInvoiceAsync(new InvoiceRequest(sats, memo, jobOptions.Value.InvoiceExpiry, bolt11), cancellationToken), null);
         }
         catch (PaymentBackendException ex)
         {

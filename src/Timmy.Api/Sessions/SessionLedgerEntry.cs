@@ -12,6 +12,9 @@ public enum LedgerEntryKind
 
     /// <summary>A withdrawal whose payment failed, credited back.</summary>
     WithdrawalReversed,
+
+    /// <summary>A metered call on a paid surface (a chat message, an image): its real cost.</summary>
+    UsageDebit,
 }
 
 /// <summary>One credit (positive) or debit (negative) of a session's balance, in sats.</summary>

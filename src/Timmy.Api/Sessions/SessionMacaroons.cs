@@ -38,5 +38,12 @@ public sealed class SessionMacaroons(MacaroonRootKey rootKey, Microsoft.Extensio
         return verdict.IsAuthorized ? null : "Invalid macaroon: its signature or caveats do not verify";
     }
 
+    /// <summary>The session a session macaroon names in its identifier (not yet verified); null for any other macaroon.</summary>
+    public static Guid? SessionIdOf(Macaroon macaroon) =>
+        macaroon.IdentifierText is { } text && text.StartsWith(IdentifierPrefix, StringComparison.Ordinal)
+        && Guid.TryParseExact(text[IdentifierPrefix.Length..], "N", out var id)
+            ? id
+            : null;
+
     private static string SessionCaveat(Guid sessionId) => $"session = {sessionId:N}";
 }

@@ -19,6 +19,10 @@ public static class SessionsApi
 {
     public const string SessionNotFound = "Session not found";
 
+    public const string WithdrawalNeedsProof =
+        "A withdrawal needs proof of payment: send 'Authorization: L402 <macaroon>:<deposit preimage>' or a Payment credential; " +
+        "the bearer macaroon alone spends but cannot withdraw";
+
     public static RouteGroupBuilder MapSessionsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/sessions").WithTags("sessions");
@@ -40,11 +44,12 @@ public static class SessionsApi
             .ProducesErrors(400, 401, 404, 409, 503);
         owned.MapPost("/withdraw", WithdrawAsync).WithName("withdrawSession").WithSummary("Pay the session's balance out")
             .WithDescription("Pays the whole balance (active, paused or expired session) to a BOLT11 invoice for exactly that amount. " +
+                "Needs proof of payment: L402 (the session's macaroon with its deposit's preimage) or a Payment credential; the bearer macaroon alone is a 403. " +
                 "200 when paid; 202 when sent but not yet confirmed by the node (if it fails, the sats return to the balance).")
             .WithJsonRequestBody<ClaimRefundRequest>()
             .Produces<SessionWithdrawalResponse>()
             .Produces<SessionWithdrawalResponse>(StatusCodes.Status202Accepted)
-            .ProducesErrors(400, 401, 404, 409, 500);
+            .ProducesErrors(400, 401, 403, 404, 409, 500);
         owned.MapGet("/withdrawals", ListWithdrawalsAsync).WithName("listSessionWithdrawals").WithSummary("List the session's withdrawals")
             .Produces<SessionWithdrawalsResponse>()
             .ProducesErrors(401, 404);
@@ -153,6 +158,11 @@ public static class SessionsApi
     private static async Task<Results<Ok<SessionWithdrawalResponse>, Accepted<SessionWithdrawalResponse>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>, JsonHttpResult<ApiError>>> WithdrawAsync(
         HttpContext http, SessionWithdrawals withdrawals, CancellationToken cancellationToken)
     {
+        if (!http.Principal<SessionPrincipal>().CanWithdraw)
+        {
+            return ApiErrors.Status(StatusCodes.Status403Forbidden, WithdrawalNeedsProof);
+        }
+
         var (invoice, error) = await PayoutInvoices.ReadBodyAsync(http.Request, cancellationToken);
         if (error is not null)
         {

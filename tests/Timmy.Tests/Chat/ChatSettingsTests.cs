@@ -28,7 +28,7 @@ public sealed class ChatSettingsTests
     [Fact]
     public async Task Chat_can_be_routed_to_the_agents_work_model()
     {
-        using var factory = new TimmyFactory { Settings = { ["Chat:Provider"] = "agent" } };
+        using var factory = new TimmyFactory { Settings = { ["Chat:Provider"] = "agent", ["Chat:Free"] = "true" } };
         var client = factory.CreateClient();
         var id = await client.CreateConversationAsync();
 

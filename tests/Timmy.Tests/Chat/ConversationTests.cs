@@ -15,7 +15,7 @@ public sealed class ConversationTests : IDisposable
 
     public ConversationTests()
     {
-        _factory = new TimmyFactory { TestServices = s => s.AddSingleton<TimeProvider>(new FakeTimeProvider(Now)) };
+        _factory = new TimmyFactory { Settings = { ["Chat:Free"] = "true" }, TestServices = s => s.AddSingleton<TimeProvider>(new FakeTimeProvider(Now)) };
         _client = _factory.CreateClient();
     }
 

@@ -18,7 +18,7 @@ public sealed class DisconnectTests : IDisposable
 
     public DisconnectTests()
     {
-        _factory = new TimmyFactory { TestServices = s => s.AddKeyedSingleton<IChatClient>(ChatKeys.Chat, _model) };
+        _factory = new TimmyFactory { Settings = { ["Chat:Free"] = "true" }, TestServices = s => s.AddKeyedSingleton<IChatClient>(ChatKeys.Chat, _model) };
         _factory.UseKestrel(0);
         _client = _factory.CreateClient();
     }

@@ -162,6 +162,7 @@ internal static class GeminiFactory
     {
         Settings =
         {
+            ["Chat:Free"] = "true",
             ["Chat:Provider"] = "gemini",
             ["Chat:ImageProvider"] = "gemini",
             ["Chat:Gemini:ApiKey"] = apiKey,

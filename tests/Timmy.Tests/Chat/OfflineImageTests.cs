@@ -7,7 +7,7 @@ namespace Timmy.Tests.Chat;
 public sealed class OfflineImageTests : IDisposable
 {
     private const string GenerateImage = "/api/gemini/generate-image";
-    private readonly TimmyFactory _factory = new();
+    private readonly TimmyFactory _factory = new() { Settings = { ["Chat:Free"] = "true" } };
     private readonly HttpClient _client;
 
     public OfflineImageTests() => _client = _factory.CreateClient();

@@ -194,6 +194,7 @@ public sealed class StreamingTests : IDisposable
     {
         var factory = new TimmyFactory
         {
+            Settings = { ["Chat:Free"] = "true" },
             TestServices = services =>
             {
                 if (model is not null)

@@ -9,7 +9,7 @@ public sealed class DevPaymentsTests : IDisposable
     private readonly TimmyFactory _factory = new();
 
     [Fact]
-    public async Task Paying_a_stub_invoice_answers_ok_with_the_hash_and_settles_it()
+    public async Task Paying_a_stub_invoice_answers_ok_with_the_hash_and_preimage_and_settles_it()
     {
         var client = _factory.CreateClient();
         var hash = (await client.CreateJobAsync("What is a satoshi?")).Str("evalInvoice", "paymentHash");
@@ -17,8 +17,9 @@ public sealed class DevPaymentsTests : IDisposable
         var response = await client.PostAsync($"/api/dev/stub/pay/{hash}", null);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal($$"""{"ok":true,"paymentHash":"{{hash}}"}""", await response.Content.ReadAsStringAsync());
         var settled = await _factory.WithDbAsync(db => db.StubInvoices.SingleAsync(i => i.PaymentHash == hash));
+        Assert.Equal($$"""{"ok":true,"paymentHash":"{{hash}}","preimage":"{{settled.Preimage}}"}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal(hash, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromHexString(settled.Preimage))));
         Assert.NotNull(settled.SettledAt);
     }
 

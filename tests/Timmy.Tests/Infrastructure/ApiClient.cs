@@ -26,10 +26,12 @@ public static class ApiClient
         return await response.ReadJsonAsync();
     }
 
-    public static async Task PayAsync(this HttpClient client, string paymentHash)
+    /// <summary>Pays through the dev endpoint and returns the preimage, as a wallet learns it by paying.</summary>
+    public static async Task<string> PayAsync(this HttpClient client, string paymentHash)
     {
         var response = await client.PostAsync($"/api/dev/stub/pay/{paymentHash}", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.ReadJsonAsync()).Str("preimage");
     }
 
     public static Task<HttpResponseMessage> PostRawAsync(this HttpClient client, string path, string body, string contentType = "application/json") =>

@@ -47,3 +47,25 @@ public sealed class StubBackendTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 }
+
+/// <summary>Asked for BOLT11 (402 challenges), the stub issues real regtest invoices signed by its node key.</summary>
+public sealed class StubBolt11Tests : IDisposable
+{
+    private readonly TimmyFactory _factory = new();
+
+    [Fact]
+    public async Task A_bolt11_invoice_decodes_with_the_amount_hash_memo_and_the_stub_node_as_payee()
+    {
+        var stub = _factory.Services.GetRequiredService<StubPaymentBackend>();
+        var created = await stub.CreateInvoiceAsync(new InvoiceRequest(1234, "Timmy balance", TimeSpan.FromMinutes(10), Bolt11: true), CancellationToken.None);
+
+        var invoice = Timmy.Lightning.Bolt11Invoice.Decode(created.PaymentRequest);
+        Assert.Equal(Timmy.Lightning.BitcoinNetwork.Regtest, invoice.Network);
+        Assert.Equal(1_234_000, invoice.AmountMsat);
+        Assert.Equal(created.PaymentHash, invoice.PaymentHashHex);
+        Assert.Equal("Timmy balance", invoice.Description);
+        Assert.Equal(StubNodeKey.NodeIdHex, invoice.PayeeNodeIdHex);
+    }
+
+    public void Dispose() => _factory.Dispose();
+}

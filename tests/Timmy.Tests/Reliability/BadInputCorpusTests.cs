@@ -17,7 +17,7 @@ public sealed class BadInputCorpusTests : IDisposable
     private static readonly JsonElement Corpus =
         JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Reliability", "bad-inputs.json"))).RootElement;
 
-    private readonly TimmyFactory _factory = new();
+    private readonly TimmyFactory _factory = new() { Settings = { ["Chat:Free"] = "true" } };
     private readonly List<string> _failures = [];
     private int _cases;
 
@@ -41,7 +41,8 @@ public sealed class BadInputCorpusTests : IDisposable
 
         foreach (var endpoint in jsonEndpoints)
         {
-            var auth = endpoint.Macaroon ? world.Macaroon : null;
+            // A withdrawal needs proof of payment: the macaroon with the deposit's preimage (an L402 token as a Bearer key).
+            var auth = endpoint.Macaroon ? (endpoint.Path.EndsWith("/withdraw", StringComparison.Ordinal) ? world.WithdrawKey : world.Macaroon) : null;
             foreach (var body in Corpus.GetProperty("bodies").EnumerateArray())
             {
                 await ExpectRejectedAsync(client, $"{body.GetProperty("name")} → POST {endpoint.Path}", HttpMethod.Post, endpoint.Path,
@@ -61,7 +62,7 @@ public sealed class BadInputCorpusTests : IDisposable
             await ExpectRejectedAsync(client, $"bolt11 {Shorten(invoice)}", HttpMethod.Post, $"/api/jobs/{world.RefundableJobId}/refund",
                 Json(JsonSerializer.Serialize(new { invoice })), null, HttpStatusCode.BadRequest);
             await ExpectRejectedAsync(client, $"bolt11 {Shorten(invoice)} → withdraw", HttpMethod.Post, $"/api/sessions/{world.SessionId}/withdraw",
-                Json(JsonSerializer.Serialize(new { invoice })), world.Macaroon, HttpStatusCode.BadRequest);
+                Json(JsonSerializer.Serialize(new { invoice })), world.WithdrawKey, HttpStatusCode.BadRequest);
         }
 
         foreach (var header in Corpus.GetProperty("macaroons").EnumerateArray().Select(v => world.Expand(v.GetString()!)))
@@ -167,6 +168,8 @@ public sealed class BadInputCorpusTests : IDisposable
     /// <summary>What the corpus needs to exist: a job owing a refund, an active session with its macaroon, a conversation.</summary>
     private sealed record World(string RefundableJobId, string SessionId, string Macaroon, string OtherMacaroon, string ConversationId)
     {
+        public string WithdrawKey => $"{Macaroon}:{SessionClient.DepositPreimage(SessionId)}";
+
         public static async Task<World> CreateAsync(HttpClient client, TimmyFactory factory)
         {
             var job = await client.RunJobAsync("Explain the Lightning Network in two sentences");

@@ -208,6 +208,7 @@ public sealed class SessionWithdrawalTests : IAsyncLifetime
         var id = (await client.CreateSessionAsync(amountSats)).Str("sessionId");
         var deposit = await factory.WithDbAsync(db => db.Invoices.SingleAsync(i => i.SessionId == Guid.Parse(id)));
         await _lnbits.SettleAsync(deposit.PaymentHash);
+        SessionClient.RememberDepositPreimage(id, Convert.ToHexStringLower(_lnbits.Book.Find(deposit.PaymentHash)!.Preimage));
         var session = await client.GetSessionAsync(id);
         Assert.Equal("active", session.Str("state"));
         return (id, session.Str("macaroon"));

@@ -150,7 +150,10 @@ public sealed partial class OpenApiContractTests : IDisposable
         }
 
         var specSecurity = SecuritySchemes(spec);
-        if (specSecurity != SecuritySchemes(doc))
+        // A deliberate departure: the spec's open chat routes are paid now (docs/payments.md); a paid operation
+        // documents its price (x-timmy-price) and the L402 and Payment schemes.
+        var paidBeyondSpec = specSecurity.Length == 0 && doc["x-timmy-price"] is not null;
+        if (specSecurity != SecuritySchemes(doc) && !paidBeyondSpec)
         {
             yield return $"security is [{SecuritySchemes(doc)}], spec says [{specSecurity}]";
         }

@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const STARTUP_TIMEOUT_MS = 90_000;
 
-export async function startServer() {
+/** Starts the server; `env` adds settings (e.g. `{ Boundary__MinBundleSats: '100' }`). */
+export async function startServer(env = {}) {
   const dataFolder = mkdtempSync(join(tmpdir(), 'timmy-browser-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -17,7 +18,7 @@ export async function startServer() {
   const child = spawn('dotnet', ['run', '--no-build', '--project', 'src/Timmy.Api', '--', '--urls', baseUrl], {
     cwd: REPO_ROOT,
     detached: true,
-    env: { ...process.env, ConnectionStrings__Timmy: `Data Source=${join(dataFolder, 'timmy.db')}`, DOTNET_NOLOGO: '1' },
+    env: { ...process.env, ConnectionStrings__Timmy: `Data Source=${join(dataFolder, 'timmy.db')}`, DOTNET_NOLOGO: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (chunk) => { output += chunk; });

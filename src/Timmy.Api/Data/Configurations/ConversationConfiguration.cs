@@ -11,6 +11,8 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         conversation.ToTable("conversations");
         conversation.HasKey(c => c.Id);
         conversation.Property(c => c.Title).IsRequired();
+        // A balance lists its own conversations, newest first.
+        conversation.HasIndex(c => new { c.OwnerSessionId, c.Id });
         conversation.HasMany(c => c.Messages).WithOne().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

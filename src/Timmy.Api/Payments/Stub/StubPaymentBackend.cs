@@ -6,7 +6,8 @@ using Timmy.Api.Data;
 namespace Timmy.Api.Payments.Stub;
 
 /// <summary>
-/// An embedded Lightning "node" for development and tests: it issues invoices in the seed's format,
+/// An embedded Lightning "node" for development and tests: it issues invoices in the seed's format (or BOLT11 signed
+/// by <see cref="StubNodeKey"/> when asked),
 /// keeps its book in the database, and settles an invoice only when told to (the dev pay endpoint).
 /// One for the process, holding no DbContext of its own: its invoices are kept through <see cref="StubNodeBook"/>
 /// (the fast path), so thousands of jobs asking it at once (payments, status checks, work invoices) cost little. Only outgoing payments, which are rare, take a context of their own.
@@ -34,8 +35,10 @@ public sealed class StubPaymentBackend(
         {
             PaymentHash = hash,
             Preimage = preimage,
-            // The seed's stub format: amount, then the first 16 hex of the hash.
-            PaymentRequest = $"lnbcrt{request.AmountSats}u1stub_{hash[..16]}",
+            // The seed's stub format (amount, then the first 16 hex of the hash), or real regtest BOLT11 when asked.
+            PaymentRequest = request.Bolt11
+                ? StubNodeKey.Sign(request, hash, now)
+                : $"lnbcrt{request.AmountSats}u1stub_{hash[..16]}",
             AmountSats = request.AmountSats,
             Memo = request.Memo,
             CreatedAt = now,
@@ -74,6 +77,10 @@ public sealed class StubPaymentBackend(
 
         return settled || await book.FindAsync(paymentHash, cancellationToken) is not null;
     }
+
+    /// <summary>The preimage of an invoice this node issued, as the payer learns it; null for an unknown hash.</summary>
+    public async Task<string?> PreimageOfAsync(string paymentHash, CancellationToken cancellationToken) =>
+        (await book.FindAsync(paymentHash, cancellationToken))?.Preimage;
 
     public async Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, CancellationToken cancellationToken)
     {

@@ -55,6 +55,8 @@ public sealed class SpecShapeTransformer : IOpenApiDocumentTransformer
             Scheme = "bearer",
             Description = "Session macaroon issued when a session activates. Pass as `Authorization: Bearer <macaroon>`.",
         };
+        document.Components.SecuritySchemes[Boundary.PaidOperationDocs.L402Scheme] = Boundary.PaidOperationDocs.L402;
+        document.Components.SecuritySchemes[Boundary.PaidOperationDocs.PaymentScheme] = Boundary.PaidOperationDocs.Payment;
         return Task.CompletedTask;
     }
 

@@ -7,9 +7,9 @@ let counter = 0;
 
 /**
  * Shows `invoice` ({paymentRequest, amountSats, paymentHash?}) in `container`, replacing what was there.
- * `onError` receives a message if simulating the payment fails.
+ * `onError` receives a message if simulating the payment fails; `onPaid` the dev endpoint's answer (with the preimage).
  */
-export function showInvoice(container, invoice, { title, stubPayments, onError }) {
+export function showInvoice(container, invoice, { title, stubPayments, onError, onPaid }) {
   if (container.dataset.invoice === invoice.paymentRequest) return; // already on screen
   container.dataset.invoice = invoice.paymentRequest;
   const id = `invoice-${++counter}`;
@@ -33,8 +33,9 @@ export function showInvoice(container, invoice, { title, stubPayments, onError }
       onclick: async (event) => {
         event.currentTarget.disabled = true;
         try {
-          await simulatePayment(invoice.paymentHash);
+          const { data } = await simulatePayment(invoice.paymentHash);
           copied.textContent = 'Payment sent (simulated).';
+          onPaid?.(data);
         } catch (error) {
           event.currentTarget.disabled = false;
           onError?.(error.message);

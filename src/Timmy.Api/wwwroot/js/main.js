@@ -1,6 +1,7 @@
-// Entry point: reads the server's client config, then wires up the three panels.
+// Entry point: reads the server's client config, then wires up the panels.
 import { getConfig } from './api.js';
 import { setUpAsk } from './ask.js';
+import { setUpChat } from './chat.js';
 import { setUpDemo } from './demo.js';
 import { setUpSession } from './session.js';
 import { $, show } from './ui.js';
@@ -12,3 +13,4 @@ show($('stub-banner'), config.stubPayments);
 setUpAsk(config);
 setUpDemo(config);
 setUpSession(config);
+setUpChat(config);

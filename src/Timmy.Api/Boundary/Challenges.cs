@@ -1,0 +1,90 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Timmy.Api.Errors;
+using Timmy.Api.Payments;
+using Timmy.Api.Sessions;
+using Timmy.Http402;
+using Timmy.Lightning;
+
+namespace Timmy.Api.Boundary;
+
+/// <summary>The body of a 402: why, the price of this request, what the invoice buys, and the invoice itself.</summary>
+public sealed record PaymentRequiredResponse(string Error, long PriceSats, long AmountSats, string Invoice, string? PaymentHash, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Writes a 402 whose payment opens a balance (a session awaiting its deposit), or tops up the balance the request
+/// came with. One invoice, offered through three doors in one WWW-Authenticate: <c>Payment</c> first (clients that take
+/// the first challenge of a joined header read it), then <c>L402</c> and the same as <c>LSAT</c>.
+/// </summary>
+public sealed class Challenges(
+    SessionIntake intake,
+    BalanceTokens tokens,
+    ChallengeSecret secret,
+    IPaymentBackend payments,
+    IOptions<BoundaryOptions> options,
+    IOptions<LightningOptions> lightning)
+{
+    /// <param name="priceSats">What this request may cost; the invoice buys at least <see cref="BoundaryOptions.MinBundleSats"/>.</param>
+    /// <param name="topUp">The balance the request came with: its payment tops that up where a top-up is possible.</param>
+    public async Task<IResult> PaymentRequiredAsync(HttpContext http, long priceSats, string reason, Guid? topUp, CancellationToken cancellationToken)
+    {
+        var amount = Math.Max(options.Value.MinBundleSats, priceSats);
+        var (sessionId, invoice, unavailable) = await InvoiceAsync(amount, topUp, cancellationToken);
+        if (invoice is null)
+        {
+            return PaidSurfaceFilter.Error(http, StatusCodes.Status503ServiceUnavailable, unavailable!);
+        }
+
+        var macaroon = await tokens.MintAsync(sessionId, invoice.PaymentHash, cancellationToken);
+        var expiresAt = Bolt11Invoice.TryDecode(invoice.PaymentRequest, out var decoded, out _)
+            ? decoded.ExpiresAt
+            : invoice.CreatedAt + Bolt11Invoice.DefaultExpiry;
+        var request = new LightningCharge(invoice.AmountSats, invoice.PaymentRequest, invoice.PaymentHash, NetworkName(), $"Timmy balance of {invoice.AmountSats} sats")
+            .ToRequestParameter();
+        var payment = PaymentChallenge.Create(await secret.GetAsync(cancellationToken), options.Value.Realm, LightningCharge.Method,
+            LightningCharge.Intent, request, expiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            description: $"A Timmy balance of {invoice.AmountSats} sats");
+        http.Response.Headers.WWWAuthenticate = new StringValues([
+            payment.ToHeader(),
+            L402.Challenge(L402.Scheme, macaroon, invoice.PaymentRequest),
+            L402.Challenge(L402.LegacyScheme, macaroon, invoice.PaymentRequest),
+        ]);
+        var body = new PaymentRequiredResponse(reason, priceSats, invoice.AmountSats, invoice.PaymentRequest,
+            payments.IsSimulated ? invoice.PaymentHash : null, expiresAt);
+        return PaidOperation.Of(http)?.ErrorBody is { } shape
+            ? TypedResults.Json(shape(StatusCodes.Status402PaymentRequired, reason, body), statusCode: StatusCodes.Status402PaymentRequired)
+            : TypedResults.Json(body, statusCode: StatusCodes.Status402PaymentRequired);
+    }
+
+    private async Task<(Guid SessionId, Invoice? Invoice, string? Unavailable)> InvoiceAsync(long amount, Guid? topUp, CancellationToken cancellationToken)
+    {
+        if (topUp is { } existing)
+        {
+            var topped = await intake.TopupAsync(existing, amount, cancellationToken, bolt11: true);
+            if (topped is { Status: SessionIntakeStatus.TopupPending, Invoice: null })
+            {
+                // Another request claimed the top-up slot a moment ago: offer the invoice it made.
+                topped = await intake.TopupAsync(existing, amount, cancellationToken, bolt11: true);
+            }
+
+            // A pending top-up still payable is offered again, if it is one a client can decode.
+            if (topped.Invoice is { } invoice && Bolt11Invoice.TryDecode(invoice.PaymentRequest, out _, out _))
+            {
+                return (existing, invoice, null);
+            }
+        }
+
+        // No balance yet, or one that cannot be topped up (expired, or its pending top-up is not BOLT11): a new one.
+        var opened = await intake.OpenAsync(amount, cancellationToken, bolt11: true);
+        return (opened.SessionId, opened.Invoice, opened.Error);
+    }
+
+    private string? NetworkName() => lightning.Value.Network.ToLowerInvariant() switch
+    {
+        "mainnet" or "bitcoin" => "mainnet",
+        "regtest" => "regtest",
+        "signet" => "signet",
+        _ => null,
+    };
+}
