@@ -13,6 +13,10 @@ public sealed class GeminiApiException(string message, HttpStatusCode? statusCod
     public static GeminiApiException From(GeminiError error) =>
         new($"Gemini error {error.Code} {error.Status}: {error.Message}", (HttpStatusCode)error.Code, error.Status);
 
+    /// <summary>Gemini answered, but declined: the prompt was blocked or the answer stopped for a policy reason.</summary>
+    public static GeminiApiException Refused(string reason, string? detail) =>
+        new(string.IsNullOrWhiteSpace(detail) ? reason : $"{reason} ({detail})", null, "REFUSED");
+
     public static async Task<GeminiApiException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
