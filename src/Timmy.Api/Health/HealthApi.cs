@@ -37,7 +37,13 @@ public static class HealthApi
         context.Response.ContentType = "application/json";
         var body = new
         {
-            status = report.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy ? "ready" : "unavailable",
+            // Degraded (e.g. pricing at the fallback) still serves, with a 200.
+            status = report.Status switch
+            {
+                Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy => "ready",
+                Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded => "degraded",
+                _ => "unavailable",
+            },
             checks = report.Entries.ToDictionary(
                 entry => entry.Key,
                 entry => new { status = entry.Value.Status.ToString().ToLowerInvariant(), detail = entry.Value.Description }),
