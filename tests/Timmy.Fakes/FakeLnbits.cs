@@ -17,6 +17,7 @@ public sealed class FakeLnbits : LoopbackServer
     public const string AdminKey = "f6e5d4c3b2a1adminkey";
 
     private readonly ConcurrentDictionary<WebSocket, byte> _sockets = new();
+    private int _paymentChecks;
 
     public FakeInvoiceBook Book { get; } = new("lnbits");
 
@@ -35,6 +36,9 @@ public sealed class FakeLnbits : LoopbackServer
     public FakePayoutMode Payouts { get; set; }
 
     public int WebSocketSubscribers => _sockets.Count;
+
+    /// <summary>How many times a payment was checked (<c>GET /api/v1/payments/{hash}</c>): a poll shows here.</summary>
+    public int PaymentChecks => Volatile.Read(ref _paymentChecks);
 
     protected override object ServerErrorBody => new { detail = "Unexpected error! ID: 5f1e0c" };
 
@@ -164,6 +168,7 @@ public sealed class FakeLnbits : LoopbackServer
 
     private IResult CheckPayment(HttpRequest request, string paymentHash)
     {
+        Interlocked.Increment(ref _paymentChecks);
         if (Book.FindPayout(paymentHash) is { } payout)
         {
             return payout.Payout == FakePayoutState.Failed
