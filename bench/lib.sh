@@ -146,6 +146,8 @@ load() {
     [[ $kind == create-job ]] && args=(--method POST --body '{"request":"Explain the Lightning Network in two sentences"}')
     bench_tool "$name" load --url "$url" "${args[@]}" --connections "$CONNECTIONS" \
       --seconds "$LOAD_SECONDS" --warmup "$WARMUP_SECONDS"
+    # As with wrk: a load run with failed requests measured errors, not the server.
+    [[ ${R[$name.errors]:-} == 0 ]] || FAILURES+=("$name: ${R[$name.errors]:-?} failed requests (see $OUT/$name.out)")
   fi
   printf '%-14s %10s req/s  p50 %8s ms  p99 %8s ms\n' "$name" "${R[$name.rps]:-?}" "${R[$name.p50_ms]:-?}" "${R[$name.p99_ms]:-?}" >&2
 }

@@ -29,6 +29,16 @@ public sealed class FakeCoinGecko : IAsyncDisposable
 
     public TimeSpan Delay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>The API key headers of the last request (a Demo key and a Pro key go in different headers).</summary>
+    public (string? Demo, string? Pro) LastKeys { get; private set; }
+
+    /// <summary>Answers 429 with CoinGecko's rate-limit body, as its public API does once the plan's calls per minute are spent.</summary>
+    public void RateLimit()
+    {
+        StatusCode = 429;
+        Body = """{"status":{"error_code":429,"error_message":"You've exceeded the Rate Limit. Please visit https://www.coingecko.com/en/api/pricing to subscribe to our API plans for higher rate limits."}}""";
+    }
+
     public decimal Price
     {
         set => Body = "{\"bitcoin\":{\"usd\":" + value.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}";
@@ -49,6 +59,7 @@ public sealed class FakeCoinGecko : IAsyncDisposable
     private async Task ServeAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requests);
+        LastKeys = (context.Request.Headers["x-cg-demo-api-key"].FirstOrDefault(), context.Request.Headers["x-cg-pro-api-key"].FirstOrDefault());
         if (context.Request.Query["ids"] != "bitcoin" || context.Request.Query["vs_currencies"] != "usd")
         {
             context.Response.StatusCode = 400;

@@ -56,6 +56,15 @@ public sealed class FakeGeminiServer : IAsyncDisposable
 
     public GeminiFailure? Failure { get; set; }
 
+    /// <summary>The last chunk's finishReason: STOP, or a refusal such as SAFETY, LANGUAGE, NO_IMAGE or IMAGE_SAFETY.</summary>
+    public string FinishReason { get; set; } = "STOP";
+
+    /// <summary>When set, the prompt is blocked: the answer is <c>promptFeedback.blockReason</c> with no candidates.</summary>
+    public string? BlockReason { get; set; }
+
+    /// <summary>A thinking model's reasoning tokens, reported as <c>thoughtsTokenCount</c> on the last chunk.</summary>
+    public int? ThoughtsTokens { get; set; }
+
     /// <summary>Sent as a stream's last event after the chunks, as Gemini reports a failure once a stream has begun.</summary>
     public GeminiFailure? FailureMidStream { get; set; }
 
@@ -88,6 +97,20 @@ public sealed class FakeGeminiServer : IAsyncDisposable
         else if (Failure is { } failure)
         {
             await WriteErrorAsync(http, failure);
+        }
+        else if (BlockReason is { } reason)
+        {
+            // A blocked prompt is a 200 (one event when streaming) with no candidates (GenerateContentResponse.prompt_feedback).
+            var blocked = new { promptFeedback = new { blockReason = reason }, usageMetadata = new { promptTokenCount = 8, totalTokenCount = 8 }, modelVersion = request.Model };
+            if (request.Method == "streamGenerateContent")
+            {
+                http.Response.ContentType = "text/event-stream";
+                await WriteEventAsync(http, blocked);
+            }
+            else
+            {
+                await http.Response.WriteAsJsonAsync(blocked, Json);
+            }
         }
         else if (request.Method == "generateContent")
         {
@@ -139,12 +162,12 @@ public sealed class FakeGeminiServer : IAsyncDisposable
             : [];
     }
 
-    private static object Answer(GeminiCall request, object[] parts, bool last) => new
+    private object Answer(GeminiCall request, object[] parts, bool last) => new
     {
-        candidates = new[] { new { content = new { parts, role = "model" }, finishReason = last ? "STOP" : null, index = 0 } },
+        candidates = new[] { new { content = new { parts, role = "model" }, finishReason = last ? FinishReason : null, index = 0 } },
         usageMetadata = last
-            ? new { promptTokenCount = 8, candidatesTokenCount = (int?)3, totalTokenCount = 11 }
-            : new { promptTokenCount = 8, candidatesTokenCount = (int?)null, totalTokenCount = 8 },
+            ? new { promptTokenCount = 8, candidatesTokenCount = (int?)3, thoughtsTokenCount = ThoughtsTokens, totalTokenCount = 11 + (ThoughtsTokens ?? 0) }
+            : new { promptTokenCount = 8, candidatesTokenCount = (int?)null, thoughtsTokenCount = (int?)null, totalTokenCount = 8 },
         modelVersion = request.Model,
         responseId = "fake-response-1",
     };

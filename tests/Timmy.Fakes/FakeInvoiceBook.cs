@@ -24,6 +24,9 @@ public sealed class FakeInvoice
 
     public bool Cancelled { get; set; }
 
+    /// <summary>LND's settle_index: the order in which the node's invoices settled (0 while unsettled).</summary>
+    public long SettleIndex { get; set; }
+
     /// <summary>For an invoice of another node: how far this node's payment of it has got.</summary>
     public FakePayoutState Payout { get; set; }
 
@@ -95,6 +98,10 @@ public sealed class FakeInvoiceBook(string prefix)
     public int SucceededPayouts => _payable.Values.Count(i => i.Payout == FakePayoutState.Succeeded);
 
     public FakeInvoice? FindPayable(string paymentRequest) => _payable.Values.FirstOrDefault(i => i.PaymentRequest == paymentRequest);
+
+    /// <summary>This node's invoices settled after <paramref name="settleIndex"/>, in settlement order.</summary>
+    public IEnumerable<FakeInvoice> SettledAfter(long settleIndex) =>
+        _issued.Values.Where(i => i.SettleIndex > settleIndex).OrderBy(i => i.SettleIndex);
 
     public FakeInvoice ByPaymentRequest(string paymentRequest) => _issued.Values.Single(i => i.PaymentRequest == paymentRequest);
 

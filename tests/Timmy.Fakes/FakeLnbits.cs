@@ -17,6 +17,7 @@ public sealed class FakeLnbits : LoopbackServer
     public const string AdminKey = "f6e5d4c3b2a1adminkey";
 
     private readonly ConcurrentDictionary<WebSocket, byte> _sockets = new();
+    private int _paymentChecks;
 
     public FakeInvoiceBook Book { get; } = new("lnbits");
 
@@ -26,12 +27,18 @@ public sealed class FakeLnbits : LoopbackServer
     /// <summary>Refuse WebSocket connections, so only polling can notice payments.</summary>
     public bool RefuseWebSockets { get; set; }
 
+    /// <summary>v0.12 only: a check answers <c>paid:false</c> with <c>status:"success"</c> for a settled invoice, as when its <c>paid</c> lags.</summary>
+    public bool PaidLagsStatus { get; set; }
+
     public long BalanceSats { get; set; } = 100_000;
 
     /// <summary>How a payment request is answered once the invoice is known and affordable.</summary>
     public FakePayoutMode Payouts { get; set; }
 
     public int WebSocketSubscribers => _sockets.Count;
+
+    /// <summary>How many times a payment was checked (<c>GET /api/v1/payments/{hash}</c>): a poll shows here.</summary>
+    public int PaymentChecks => Volatile.Read(ref _paymentChecks);
 
     protected override object ServerErrorBody => new { detail = "Unexpected error! ID: 5f1e0c" };
 
@@ -95,7 +102,8 @@ public sealed class FakeLnbits : LoopbackServer
 
         if (key != AdminKey)
         {
-            return Detail(403, "Invalid adminkey.");
+            // v0.12 takes any key for the route and refuses a payment with the invoice key itself (views/api.py).
+            return SpeaksV012 ? Detail(401, "Invoice (or Admin) key required.") : Detail(403, "Invalid adminkey.");
         }
 
         if (!body.TryGetProperty("bolt11", out var bolt11) || string.IsNullOrEmpty(bolt11.GetString()))
@@ -116,8 +124,7 @@ public sealed class FakeLnbits : LoopbackServer
 
         if (payable.Payout != FakePayoutState.NotAttempted)
         {
-            // LNbits keeps one payment per hash.
-            return Results.Json(new { detail = "Payment already exists.", status = "failed" }, statusCode: 520);
+            return AlreadyAttempted(payable);
         }
 
         BalanceSats -= payable.AmountSats;
@@ -135,6 +142,25 @@ public sealed class FakeLnbits : LoopbackServer
         return PaymentSent(payable);
     }
 
+    /// <summary>
+    /// A second payment of a hash LNbits already tried. v1.x (services/payments.py) answers by the first attempt's
+    /// status; v0.12 fails to store a second payment with the same id and answers a bare "Could not make payment.".
+    /// </summary>
+    private IResult AlreadyAttempted(FakeInvoice payable)
+    {
+        if (SpeaksV012)
+        {
+            return Results.Json(new { detail = "Could not make payment." }, statusCode: 520);
+        }
+
+        return payable.Payout switch
+        {
+            FakePayoutState.InFlight => Results.Json(new { detail = "Payment is still pending.", status = "pending" }, statusCode: 520),
+            FakePayoutState.Succeeded => Results.Json(new { detail = "Payment already paid.", status = "success" }, statusCode: 520),
+            _ => Results.Json(new { detail = "Payment is failed node, retrying is not possible.", status = "failed" }, statusCode: 520),
+        };
+    }
+
     /// <summary>v1.x answers with the Payment and its status; v0.12 with the hash alone, whether or not it has settled.</summary>
     private IResult PaymentSent(FakeInvoice payable) => SpeaksV012
         ? Results.Json(new { payment_hash = payable.HashHex, checking_id = payable.HashHex }, statusCode: 201)
@@ -142,6 +168,7 @@ public sealed class FakeLnbits : LoopbackServer
 
     private IResult CheckPayment(HttpRequest request, string paymentHash)
     {
+        Interlocked.Increment(ref _paymentChecks);
         if (Book.FindPayout(paymentHash) is { } payout)
         {
             return payout.Payout == FakePayoutState.Failed
@@ -161,6 +188,11 @@ public sealed class FakeLnbits : LoopbackServer
         }
 
         var paid = invoice.SettledAt is not null;
+        if (SpeaksV012 && PaidLagsStatus)
+        {
+            return Results.Json(new { paid = false, status = paid ? "success" : "pending", preimage = paid ? Convert.ToHexStringLower(invoice.Preimage) : null });
+        }
+
         return KeyOf(request) is InvoiceKey or AdminKey
             ? Results.Json(new { paid, preimage = paid ? Convert.ToHexStringLower(invoice.Preimage) : null, details = Payment(invoice, outgoing: false) })
             : Results.Json(new { paid, preimage = paid ? Convert.ToHexStringLower(invoice.Preimage) : null });

@@ -13,12 +13,17 @@ namespace Timmy.Tests.Fakes;
 /// <c>Grpc-Metadata-macaroon</c> header, proto field names with int64 as strings and bytes as base64,
 /// <c>{"code","message","details"}</c> errors, and newline-delimited streams for the invoice subscription
 /// and <c>/v2/router/send</c>, and <c>/v2/router/track/{hash}</c> (the payment's state, then its updates).
+/// A streaming route that fails before its first message answers grpc-gateway's stream error chunk,
+/// <c>{"error":{"code","message","details"}}</c>, with the gRPC code's HTTP status. The subscription takes
+/// <c>settle_index</c> and first sends every invoice settled after it.
 /// </summary>
 public sealed class FakeLnd : LoopbackServer
 {
     private readonly X509Certificate2 _certificate = SelfSignedCertificate.Create();
     private readonly string _folder = Directory.CreateTempSubdirectory("fake-lnd-").FullName;
     private readonly ConcurrentDictionary<Channel<string>, byte> _subscribers = new();
+    private long _settleIndex;
+    private int _invoiceLookups;
 
     public string MacaroonHex { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(48));
 
@@ -37,6 +42,15 @@ public sealed class FakeLnd : LoopbackServer
     public string? LastFeeLimitSat { get; private set; }
 
     public int Subscribers => _subscribers.Count;
+
+    /// <summary>How many times an invoice was looked up (<c>GET /v1/invoice/{hash}</c>): a poll shows here.</summary>
+    public int InvoiceLookups => Volatile.Read(ref _invoiceLookups);
+
+    /// <summary>Refuse new invoice subscriptions (gRPC Unavailable), as a restarting node would.</summary>
+    public bool RefuseSubscriptions { get; set; }
+
+    /// <summary>The settle_index of the last subscription request (null when it sent none).</summary>
+    public string? LastSubscribedSettleIndex { get; private set; }
 
     protected override X509Certificate2 Certificate => _certificate;
 
@@ -63,11 +77,25 @@ public sealed class FakeLnd : LoopbackServer
     public void Settle(string paymentHash)
     {
         var invoice = Book.Find(paymentHash) ?? throw new InvalidOperationException($"No invoice {paymentHash}");
-        invoice.SettledAt ??= DateTimeOffset.UtcNow;
+        if (invoice.SettledAt is null)
+        {
+            invoice.SettledAt = DateTimeOffset.UtcNow;
+            invoice.SettleIndex = Interlocked.Increment(ref _settleIndex);
+        }
+
         var line = JsonSerializer.Serialize(new { result = Invoice(invoice) });
         foreach (var subscriber in _subscribers.Keys)
         {
             subscriber.Writer.TryWrite(line);
+        }
+    }
+
+    /// <summary>Ends every invoice subscription, as a node going away would.</summary>
+    public void DropSubscribers()
+    {
+        foreach (var subscriber in _subscribers.Keys)
+        {
+            subscriber.Writer.TryComplete();
         }
     }
 
@@ -78,7 +106,7 @@ public sealed class FakeLnd : LoopbackServer
             if (context.Request.Headers["Grpc-Metadata-macaroon"] != MacaroonHex)
             {
                 // LND reports a bad macaroon as gRPC Unknown, which the gateway turns into HTTP 500.
-                await Error(500, 2, "verification failed: signature mismatch after caveat verification").ExecuteAsync(context);
+                await Error(500, 2, "verification failed: signature mismatch after caveat verification", IsStream(context.Request)).ExecuteAsync(context);
                 return;
             }
 
@@ -104,12 +132,30 @@ public sealed class FakeLnd : LoopbackServer
         });
     }
 
-    private IResult LookupInvoice(string rHashHex) =>
-        Book.Find(rHashHex) is { } invoice ? Results.Json(Invoice(invoice)) : Error(404, 5, "unable to locate invoice");
+    private IResult LookupInvoice(string rHashHex)
+    {
+        Interlocked.Increment(ref _invoiceLookups);
+        return Book.Find(rHashHex) is { } invoice ? Results.Json(Invoice(invoice)) : Error(404, 5, "unable to locate invoice");
+    }
 
     private async Task SubscribeAsync(HttpContext context)
     {
+        if (RefuseSubscriptions)
+        {
+            await Error(503, 14, "connection error: desc = \"transport: Error while dialing\"", stream: true).ExecuteAsync(context);
+            return;
+        }
+
         var lines = Channel.CreateUnbounded<string>();
+        LastSubscribedSettleIndex = context.Request.Query["settle_index"].FirstOrDefault();
+        if (long.TryParse(LastSubscribedSettleIndex, out var since) && since > 0)
+        {
+            foreach (var settled in Book.SettledAfter(since))
+            {
+                lines.Writer.TryWrite(JsonSerializer.Serialize(new { result = Invoice(settled) }));
+            }
+        }
+
         _subscribers[lines] = 0;
         try
         {
@@ -141,14 +187,14 @@ public sealed class FakeLnd : LoopbackServer
         // Errors before the first update are the gateway's HTTP error answers; errors after it are lines in the stream.
         if (invoice is null)
         {
-            await Error(500, 2, "invalid bech32 string length 24").ExecuteAsync(context);
+            await Error(500, 2, "invalid bech32 string length 24", stream: true).ExecuteAsync(context);
             return;
         }
 
         if (invoice.Payout is FakePayoutState.InFlight or FakePayoutState.Succeeded)
         {
             // The router refuses a second payment of a hash (gRPC AlreadyExists).
-            await Error(409, 6, invoice.Payout == FakePayoutState.Succeeded ? "invoice is already paid" : "payment is in transition").ExecuteAsync(context);
+            await Error(409, 6, invoice.Payout == FakePayoutState.Succeeded ? "invoice is already paid" : "payment is in transition", stream: true).ExecuteAsync(context);
             return;
         }
 
@@ -185,7 +231,7 @@ public sealed class FakeLnd : LoopbackServer
         var hash = Convert.ToHexStringLower(Convert.FromBase64String(paymentHash.Replace('-', '+').Replace('_', '/')));
         if (Book.FindPayout(hash) is not { } payout)
         {
-            await Error(404, 5, "payment isn't initiated").ExecuteAsync(context);
+            await Error(404, 5, "payment isn't initiated", stream: true).ExecuteAsync(context);
             return;
         }
 
@@ -213,8 +259,13 @@ public sealed class FakeLnd : LoopbackServer
     private static long Int64(JsonElement body, string name) =>
         body.GetProperty(name) is { ValueKind: JsonValueKind.String } text ? long.Parse(text.GetString()!) : body.GetProperty(name).GetInt64();
 
-    private static IResult Error(int status, int code, string message) =>
-        Results.Json(new { code, message, details = Array.Empty<object>() }, statusCode: status);
+    /// <summary>A gRPC status as the gateway answers it: unary routes bare, streaming routes wrapped in "error".</summary>
+    private static IResult Error(int status, int code, string message, bool stream = false) => stream
+        ? Results.Json(new { error = new { code, message, details = Array.Empty<object>() } }, statusCode: status)
+        : Results.Json(new { code, message, details = Array.Empty<object>() }, statusCode: status);
+
+    private static bool IsStream(HttpRequest request) =>
+        request.Path.StartsWithSegments("/v2/router") || request.Path.StartsWithSegments("/v1/invoices/subscribe");
 
     private static object Invoice(FakeInvoice invoice) => new
     {
@@ -229,6 +280,7 @@ public sealed class FakeLnd : LoopbackServer
         expiry = invoice.ExpirySeconds.ToString(),
         amt_paid_sat = (invoice.SettledAt is null ? 0 : invoice.AmountSats).ToString(),
         state = invoice.Cancelled ? "CANCELED" : invoice.SettledAt is null ? "OPEN" : "SETTLED",
+        settle_index = invoice.SettleIndex.ToString(),
     };
 
     private static object Payment(FakeInvoice invoice, string status, string failureReason) => new

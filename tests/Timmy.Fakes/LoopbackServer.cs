@@ -44,6 +44,9 @@ public abstract class LoopbackServer : IAsyncDisposable
 
     public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Serve only under this path (e.g. "/lnbits"), as behind a reverse proxy; anything else is a 404.</summary>
+    public string? PathPrefix { get; set; }
+
     /// <summary>Requests that reached the fake, faulted or not.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
@@ -67,8 +70,11 @@ public abstract class LoopbackServer : IAsyncDisposable
             }
         }));
         _app = builder.Build();
+        _app.Use(StripPrefixAsync);
         _app.UseWebSockets();
         _app.Use(MisbehaveAsync);
+        // After the prefix is stripped, so routes match the path below it.
+        _app.UseRouting();
         Map(_app);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -96,6 +102,24 @@ public abstract class LoopbackServer : IAsyncDisposable
     {
         using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
         return document.RootElement.Clone();
+    }
+
+    private Task StripPrefixAsync(HttpContext context, RequestDelegate next)
+    {
+        if (PathPrefix is null)
+        {
+            return next(context);
+        }
+
+        if (!context.Request.Path.StartsWithSegments(PathPrefix, out var rest))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+
+        context.Request.PathBase = PathPrefix;
+        context.Request.Path = rest;
+        return next(context);
     }
 
     private async Task MisbehaveAsync(HttpContext context, RequestDelegate next)

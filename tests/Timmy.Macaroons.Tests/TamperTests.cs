@@ -30,6 +30,7 @@ public sealed class TamperTests
         var original = Samples.All().Single(s => s.Name == sample).Macaroon;
         var bytes = original.ToBinary(version);
         var outcomes = new Outcomes();
+        Assert.True(Samples.Permissive().Verify(Macaroon.FromBinary(bytes), Samples.RootKey).IsAuthorized);
 
         for (var i = 0; i < bytes.Length; i++)
         {
@@ -55,6 +56,7 @@ public sealed class TamperTests
     {
         var original = Samples.All().Single(s => s.Name == sample).Macaroon;
         var text = original.Serialize(version);
+        var outcomes = new Outcomes();
 
         for (var i = 0; i < text.Length; i++)
         {
@@ -66,15 +68,22 @@ public sealed class TamperTests
                 }
 
                 var tampered = string.Concat(text.AsSpan(0, i), c.ToString(), text.AsSpan(i + 1));
-                Classify(() => Macaroon.Deserialize(tampered), original, $"{sample} {version} char {i} -> U+{(int)c:X4}");
+                outcomes.Record(Classify(() => Macaroon.Deserialize(tampered), original, $"{sample} {version} char {i} -> U+{(int)c:X4}"));
             }
         }
+
+        // A parser that rejected everything, or a verifier that failed everything, would pass the loop: the untouched
+        // text must still be authorized, and tampering must have reached both the parser's and the verifier's refusal.
+        Assert.True(Samples.Permissive().Verify(Macaroon.Deserialize(text), Samples.RootKey).IsAuthorized);
+        Assert.True(outcomes.Rejected > 0 && outcomes.VerificationFailed > 0, $"rejected {outcomes.Rejected}, failed verification {outcomes.VerificationFailed}");
     }
 
     [Fact]
     public void Flipping_bits_in_a_third_party_macaroon_never_authorizes_or_crashes()
     {
         var bytes = GoMacaroonVectorTests.V2Binary();
+        Macaroon.FromBinary(bytes);
+        var (parsed, rejected) = (0, 0);
         for (var i = 0; i < bytes.Length; i++)
         {
             foreach (var mask in Masks)
@@ -84,13 +93,18 @@ public sealed class TamperTests
                 try
                 {
                     var m = Macaroon.FromBinary(tampered);
+                    parsed++;
                     Assert.False(Samples.Permissive().Verify(m, Samples.RootKey).IsAuthorized);
                 }
                 catch (MacaroonFormatException)
                 {
+                    rejected++;
                 }
             }
         }
+
+        // Both ways of refusing were reached: a parser rejecting everything would not pass.
+        Assert.True(parsed > 0 && rejected > 0, $"parsed {parsed}, rejected {rejected}");
     }
 
     private enum Outcome

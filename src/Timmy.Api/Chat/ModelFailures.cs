@@ -1,5 +1,6 @@
 using System.Net;
 using Timmy.Api.Agent;
+using Timmy.Api.Chat.Gemini;
 using Timmy.Api.Errors;
 
 namespace Timmy.Api.Chat;
@@ -14,6 +15,8 @@ internal static class ModelFailures
     public static string Describe(Exception exception, PublicFailures failures) => exception switch
     {
         AgentException agent when agent.IsInTimmysWords() => agent.Message,
+        // The model declined this prompt (safety, recitation, language…): its reason is about the client's own request.
+        GeminiApiException { IsRefusal: true } refusal => refusal.Message,
         HttpRequestException { StatusCode: HttpStatusCode.TooManyRequests } =>
             failures.Describe("The model provider is limiting requests; try again later", exception),
         HttpRequestException { StatusCode: >= HttpStatusCode.InternalServerError } =>

@@ -38,7 +38,8 @@ public static class HealthApi
     private static Task WriteReadinessAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
-        var status = report.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy ? "ready" : "unavailable";
+        // The public answer is only whether to send traffic: degraded (e.g. pricing at the fallback) still serves.
+        var status = report.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy ? "unavailable" : "ready";
         if (!context.RequestServices.GetRequiredService<ManagementSurface>().MayShowDetails(context))
         {
             return context.Response.WriteAsync(JsonSerializer.Serialize(new HealthStatus(status), JsonSerializerOptions.Web));
@@ -46,7 +47,13 @@ public static class HealthApi
 
         var body = new
         {
-            status,
+            // Degraded (e.g. pricing at the fallback) still serves, with a 200.
+            status = report.Status switch
+            {
+                Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy => "ready",
+                Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded => "degraded",
+                _ => "unavailable",
+            },
             checks = report.Entries.ToDictionary(
                 entry => entry.Key,
                 entry => new { status = entry.Value.Status.ToString().ToLowerInvariant(), detail = entry.Value.Description }),

@@ -58,9 +58,24 @@ public sealed class PricingOptions
 
     public string CoinGeckoBaseUrl { get; set; } = "https://api.coingecko.com";
 
+    /// <summary>CoinGecko API key, sent as x-cg-demo-api-key (Demo plan) or x-cg-pro-api-key (Pro plan); none when unset.</summary>
+    public string? CoinGeckoApiKey { get; set; }
+
+    /// <summary>"demo" or "pro"; when unset, "pro" if the base URL's host is the pro host (pro-api.…), else "demo".</summary>
+    public string? CoinGeckoPlan { get; set; }
+
     public int BtcPriceCacheSeconds { get; set; } = 60;
 
     public int BtcPriceTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>After a failed fetch, how long to price without asking again (so an outage costs one timeout, not one per quote).</summary>
+    public int BtcPriceFailureCacheSeconds { get; set; } = 30;
+
+    /// <summary>After a 429, how long to wait before asking again (longer if CoinGecko's Retry-After says so).</summary>
+    public int BtcPriceRateLimitBackoffSeconds { get; set; } = 60;
+
+    /// <summary>How old the last good price may be and still be used while the oracle fails; past it, the fallback.</summary>
+    public int MaxPriceAgeMinutes { get; set; } = 60;
 
     public ModelRates RatesFor(string model) => Models.TryGetValue(model, out var rates) ? rates : DefaultRates;
 }

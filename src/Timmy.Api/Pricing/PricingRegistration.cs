@@ -10,6 +10,9 @@ public static class PricingRegistration
         services.AddOptions<PricingOptions>().Bind(section)
             .Validate(o => o.BtcPriceUsdFallback > 0, "Pricing:BtcPriceUsdFallback must be positive")
             .Validate(o => o.MarginPct >= 0 && o.InfraCostUsdPerRequest >= 0, "Pricing margin and infra cost cannot be negative")
+            .Validate(o => o.BtcPriceFailureCacheSeconds >= 0 && o.BtcPriceRateLimitBackoffSeconds >= 0 && o.MaxPriceAgeMinutes >= 0,
+                "Pricing:BtcPriceFailureCacheSeconds, BtcPriceRateLimitBackoffSeconds and MaxPriceAgeMinutes cannot be negative")
+            .Validate(o => CoinGeckoPlans.Plan(o) is "demo" or "pro", "Pricing:CoinGeckoPlan must be 'demo' or 'pro'")
             .ValidateOnStart();
 
         var source = section["BtcPriceSource"] ?? "fixed";
@@ -29,6 +32,7 @@ public static class PricingRegistration
             throw new InvalidOperationException($"Pricing:BtcPriceSource must be 'fixed' or 'coingecko', not '{source}'");
         }
 
+        services.AddHealthChecks().AddCheck<PriceReadiness>("price", tags: ["ready"]);
         services.AddSingleton<WorkFeeCalculator>();
         return services;
     }

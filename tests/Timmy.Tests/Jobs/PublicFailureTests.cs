@@ -50,6 +50,7 @@ public sealed class PublicFailureTests
     {
         using var factory = new TimmyFactory
         {
+            Settings = { ["Chat:Free"] = "true" }, // the chat's own failure, not the payment boundary in front of it
             TestServices = s => s.AddFakeLogging().AddKeyedSingleton<IChatClient>(ChatKeys.Chat, new StreamingChatClientDouble
             {
                 FailureAfterChunks = new HttpRequestException(ProviderText, null, HttpStatusCode.BadGateway),

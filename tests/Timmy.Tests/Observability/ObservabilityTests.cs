@@ -3,6 +3,11 @@ using Timmy.Tests.Infrastructure;
 
 namespace Timmy.Tests.Observability;
 
+/// <summary>
+/// Not run beside other classes: the exporter reads every meter named "Timmy" in the process, so another class's
+/// running app would add its jobs to the values checked here.
+/// </summary>
+[Collection(nameof(MetricValues))]
 public sealed class ObservabilityTests : IDisposable
 {
     private readonly TimmyFactory _factory = new();
@@ -11,7 +16,7 @@ public sealed class ObservabilityTests : IDisposable
     public async Task Metrics_are_served_in_prometheus_format_with_jobs_sats_tokens_and_rate_limits()
     {
         var client = _factory.CreateClient();
-        await client.RunJobAsync("What is a satoshi?");
+        var job = await client.RunJobAsync("What is a satoshi?");
         for (var i = 0; i < 6; i++)
         {
             await client.GetAsync("/api/demo?request=ping");
@@ -29,6 +34,32 @@ public sealed class ObservabilityTests : IDisposable
         Assert.Contains("timmy_demo_rate_limited_total", text);
         Assert.Contains("gen_ai_client_token_usage", text);
         Assert.Contains("gen_ai_client_operation_duration", text);
+        // The values, not just the names: one job through every state, its two invoices invoiced and paid to the sat,
+        // the sixth demo request over the limit of five, and the eval and work calls' tokens.
+        foreach (var state in new[] { "awaiting_eval_payment", "evaluating", "awaiting_work_payment", "executing", "complete" })
+        {
+            Assert.Equal(1, Metric(text, "timmy_jobs_transitions_total", $"state=\"{state}\""));
+        }
+
+        var (evalSats, workSats) = (job.GetProperty("evalInvoice").GetProperty("amountSats").GetInt64(), job.GetProperty("workInvoice").GetProperty("amountSats").GetInt64());
+        Assert.Equal(evalSats, Metric(text, "timmy_sats_invoiced_sat_total", "kind=\"JobEval\""));
+        Assert.Equal(workSats, Metric(text, "timmy_sats_invoiced_sat_total", "kind=\"JobWork\""));
+        Assert.Equal(evalSats, Metric(text, "timmy_sats_paid_sat_total", "kind=\"JobEval\""));
+        Assert.Equal(workSats, Metric(text, "timmy_sats_paid_sat_total", "kind=\"JobWork\""));
+        Assert.Equal(1, Metric(text, "timmy_demo_rate_limited_total"));
+        Assert.Equal(1, Metric(text, "gen_ai_client_operation_duration_seconds_count", "gen_ai_request_model=\"claude-haiku-4-5\""));
+        Assert.True(Metric(text, "gen_ai_client_token_usage_sum", "gen_ai_request_model=\"claude-haiku-4-5\"", "gen_ai_token_type=\"output\"") > 0);
+        var workOutput = job.GetProperty("costLedger").GetProperty("actualOutputTokens").GetInt64();
+        Assert.True(Metric(text, "gen_ai_client_token_usage_sum", "gen_ai_request_model=\"claude-sonnet-4-6\"", "gen_ai_token_type=\"output\"") >= workOutput);
+    }
+
+    /// <summary>The value of the one series of <paramref name="name"/> whose labels include all of <paramref name="labels"/>.</summary>
+    private static double Metric(string text, string name, params string[] labels)
+    {
+        var lines = text.Split('\n').Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) && labels.All(l.Contains)).ToList();
+        Assert.True(lines.Count == 1, $"{name} {string.Join(',', labels)}: {string.Join(" | ", lines)}");
+        var line = lines[0];
+        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Theory]
@@ -83,3 +114,6 @@ public sealed class ObservabilityTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 }
+
+[CollectionDefinition(nameof(MetricValues), DisableParallelization = true)]
+public sealed class MetricValues;

@@ -73,6 +73,7 @@ public sealed class LnbitsBackendTests : FakeServerTests<FakeLnbits>
     [Theory]
     [InlineData("http://host:5000", "ws://host:5000/api/v1/ws/key")]
     [InlineData("https://host/lnbits/", "wss://host/lnbits/api/v1/ws/key")]
+    [InlineData("https://host/lnbits", "wss://host/lnbits/api/v1/ws/key")]
     public void The_websocket_address_follows_the_rest_address(string url, string expected) =>
         Assert.Equal(expected, LnbitsInvoiceListener.WebSocketUri(new LnbitsOptions { Url = url, ApiKey = "key" }).ToString());
 

@@ -45,7 +45,8 @@ public sealed class ClientLimitTests : IDisposable
     [Fact]
     public async Task A_client_may_hold_at_most_max_per_client_streams_open_across_jobs_and_chat()
     {
-        var factory = Factory(("Streams:MaxPerClient", "2"));
+        // Chat open to all (Chat:Free), so the stream cap is what refuses, not the payment boundary.
+        var factory = Factory(("Streams:MaxPerClient", "2"), ("Chat:Free", "true"));
         var alice = Client(factory, "198.51.100.1");
         var bob = Client(factory, "198.51.100.2");
         var jobId = (await alice.CreateJobIdAsync()).ToString();

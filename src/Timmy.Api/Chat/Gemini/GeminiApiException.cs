@@ -10,8 +10,17 @@ public sealed class GeminiApiException(string message, HttpStatusCode? statusCod
     /// <summary>Gemini's status name, such as RESOURCE_EXHAUSTED or INVALID_ARGUMENT.</summary>
     public string? Status { get; } = status;
 
+    /// <summary>Gemini answered and declined (see <see cref="Refused"/>), as opposed to failing.</summary>
+    public bool IsRefusal => Status == RefusedStatus;
+
+    private const string RefusedStatus = "REFUSED";
+
     public static GeminiApiException From(GeminiError error) =>
         new($"Gemini error {error.Code} {error.Status}: {error.Message}", (HttpStatusCode)error.Code, error.Status);
+
+    /// <summary>Gemini answered, but declined: the prompt was blocked or the answer stopped for a policy reason.</summary>
+    public static GeminiApiException Refused(string reason, string? detail) =>
+        new(string.IsNullOrWhiteSpace(detail) ? reason : $"{reason} ({detail})", null, RefusedStatus);
 
     public static async Task<GeminiApiException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -42,19 +42,31 @@ internal static class GeminiMapping
     public static List<AIContent> ToContents(GenerateContentResponse response) =>
         response.Parts.Where(p => p.Thought != true).Select(ToContent).OfType<AIContent>().ToList();
 
+    /// <summary>The finish reasons (generativelanguage v1beta's FinishReason) by which Gemini declines to answer.</summary>
+    private static readonly HashSet<string> Refusals =
+    [
+        "SAFETY", "RECITATION", "LANGUAGE", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII",
+        "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION", "IMAGE_OTHER", "NO_IMAGE",
+    ];
+
+    public static bool IsRefusal(string? reason) => reason is not null && Refusals.Contains(reason);
+
     public static ChatFinishReason? ToFinishReason(string? reason) => reason switch
     {
         null => null,
         "STOP" => ChatFinishReason.Stop,
         "MAX_TOKENS" => ChatFinishReason.Length,
-        "SAFETY" or "RECITATION" or "BLOCKLIST" or "PROHIBITED_CONTENT" or "SPII" or "IMAGE_SAFETY" => ChatFinishReason.ContentFilter,
+        _ when IsRefusal(reason) => ChatFinishReason.ContentFilter,
         _ => new ChatFinishReason(reason),
     };
 
+    /// <summary>Thinking tokens are output the caller pays for, so they count as output.</summary>
     public static UsageDetails? ToUsage(GeminiUsage? usage) => usage is null ? null : new UsageDetails
     {
         InputTokenCount = usage.PromptTokenCount,
-        OutputTokenCount = usage.CandidatesTokenCount,
+        OutputTokenCount = usage.CandidatesTokenCount is null && usage.ThoughtsTokenCount is null
+            ? null
+            : (usage.CandidatesTokenCount ?? 0) + (usage.ThoughtsTokenCount ?? 0),
         TotalTokenCount = usage.TotalTokenCount,
     };
 

@@ -53,11 +53,18 @@ public sealed class GeminiRestClient(IHttpClientFactory httpClients, IOptions<Ge
         }
     }
 
-    /// <summary>A 200 can still carry an error, for instance one that ends a stream early.</summary>
+    /// <summary>
+    /// A 200 can still carry an error (one that ends a stream early), a blocked prompt (<c>promptFeedback.blockReason</c>,
+    /// no candidates) or a refusal (a finish reason such as SAFETY or NO_IMAGE); each is reported with Gemini's reason.
+    /// </summary>
     private static GenerateContentResponse ThrowIfError(GenerateContentResponse? answer) => answer switch
     {
         null => throw new GeminiApiException("Gemini returned an empty answer", null, null),
         { Error: { } error } => throw GeminiApiException.From(error),
+        { PromptFeedback.BlockReason: { } reason } => throw GeminiApiException.Refused(
+            $"Gemini blocked the prompt: {reason}", answer.PromptFeedback.BlockReasonMessage),
+        _ when GeminiMapping.IsRefusal(answer.FinishReason) => throw GeminiApiException.Refused(
+            $"Gemini declined to answer: {answer.FinishReason}", answer.FinishMessage),
         _ => answer,
     };
 }

@@ -31,19 +31,26 @@ public sealed record GenerateContentResponse(
     GeminiUsage? UsageMetadata = null,
     string? ModelVersion = null,
     string? ResponseId = null,
-    GeminiError? Error = null)
+    GeminiError? Error = null,
+    GeminiPromptFeedback? PromptFeedback = null)
 {
     public IReadOnlyList<GeminiPart> Parts => Candidates?.FirstOrDefault()?.Content?.Parts ?? [];
 
     public string? FinishReason => Candidates?.FirstOrDefault()?.FinishReason;
 
+    public string? FinishMessage => Candidates?.FirstOrDefault()?.FinishMessage;
+
     /// <summary>The answer's visible text, without the model's thoughts.</summary>
     public string Text => string.Concat(Parts.Where(p => p.Thought != true).Select(p => p.Text));
 }
 
-public sealed record GeminiCandidate(GeminiContent? Content, string? FinishReason);
+public sealed record GeminiCandidate(GeminiContent? Content, string? FinishReason, string? FinishMessage = null);
 
-public sealed record GeminiUsage(int? PromptTokenCount, int? CandidatesTokenCount, int? TotalTokenCount);
+/// <summary>Why Gemini refused the prompt itself (then there are no candidates): <c>blockReason</c> such as SAFETY.</summary>
+public sealed record GeminiPromptFeedback(string? BlockReason, string? BlockReasonMessage = null);
+
+/// <summary>Token counts. A thinking model's reasoning is <c>thoughtsTokenCount</c>, billed as output but not in the candidates' count.</summary>
+public sealed record GeminiUsage(int? PromptTokenCount, int? CandidatesTokenCount, int? TotalTokenCount, int? ThoughtsTokenCount = null);
 
 /// <summary><c>{"error": {"code": 429, "message": "...", "status": "RESOURCE_EXHAUSTED"}}</c></summary>
 public sealed record GeminiErrorEnvelope(GeminiError? Error);

@@ -34,7 +34,9 @@ public sealed class LnbitsInvoiceListener(IOptions<LnbitsOptions> options) : IIn
 
     internal static Uri WebSocketUri(LnbitsOptions lnbits)
     {
-        var builder = new UriBuilder(new Uri(new Uri(lnbits.Url!), $"api/v1/ws/{Uri.EscapeDataString(lnbits.ApiKey!)}"));
+        // The same base as the REST client's, with a trailing slash, so a prefix (…/lnbits) is kept.
+        var baseUri = NodeAddress.BaseUri(lnbits.Url, "Lightning:Lnbits:Url");
+        var builder = new UriBuilder(new Uri(baseUri, $"api/v1/ws/{Uri.EscapeDataString(lnbits.ApiKey!)}"));
         builder.Scheme = builder.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
         return builder.Uri;
     }

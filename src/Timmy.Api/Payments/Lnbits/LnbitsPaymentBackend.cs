@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Timmy.Api.Http;
 using Timmy.Api.Payments.Http;
+using Timmy.Lightning;
 
 namespace Timmy.Api.Payments.Lnbits;
 
@@ -45,7 +46,7 @@ public sealed class LnbitsPaymentBackend(HttpClient http, IOptions<LnbitsOptions
         await EnsureSuccessAsync(response, "check an invoice", cancellationToken);
         var status = await NodeHttp.ReadJsonAsync<LnbitsPaymentStatus>(response, Node, cancellationToken);
         // v1.2+ marks an expired or cancelled incoming invoice "failed"; older versions just say unpaid.
-        var settlement = status.Paid ? InvoiceSettlement.Paid
+        var settlement = IsPaid(status) ? InvoiceSettlement.Paid
             : status.Status == "failed" ? InvoiceSettlement.Expired
             : InvoiceSettlement.Pending;
         return new InvoiceStatus(settlement, null);
@@ -58,7 +59,16 @@ public sealed class LnbitsPaymentBackend(HttpClient http, IOptions<LnbitsOptions
         using var response = await NodeHttp.SendPayoutAsync(http, message, Node, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw await PayoutFailureAsync(response, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var error = LnbitsError.Parse(body);
+            if ((int)response.StatusCode == 520 && error.Status == "success")
+            {
+                // v1.x: "Payment already paid." LNbits paid this invoice before (an earlier attempt whose answer was
+                // lost): it is paid, and paying again is what LNbits just refused.
+                return await AlreadyPaidAsync(paymentRequest);
+            }
+
+            throw PayoutFailure((int)response.StatusCode, error);
         }
 
         LnbitsPayment payment;
@@ -112,8 +122,11 @@ public sealed class LnbitsPaymentBackend(HttpClient http, IOptions<LnbitsOptions
         return await NodeHttp.ReadJsonAsync<LnbitsPaymentStatus>(response, Node, cancellationToken);
     }
 
+    /// <summary>v0.12's <c>paid</c> can lag its <c>status</c> (<c>status:"success"</c> with <c>paid:false</c>); either says paid.</summary>
+    private static bool IsPaid(LnbitsPaymentStatus status) => status.Paid || status.Status == "success";
+
     private static OutgoingPaymentState StateOf(LnbitsPaymentStatus status) =>
-        status.Paid ? OutgoingPaymentState.Succeeded : status.Status == "failed" ? OutgoingPaymentState.Failed : OutgoingPaymentState.InFlight;
+        IsPaid(status) ? OutgoingPaymentState.Succeeded : status.Status == "failed" ? OutgoingPaymentState.Failed : OutgoingPaymentState.InFlight;
 
     private string AdminKey() => string.IsNullOrEmpty(_options.AdminKey)
         ? throw new PaymentBackendException($"{Node} cannot pay invoices: Lightning:Lnbits:AdminKey is not configured")
@@ -145,14 +158,28 @@ public sealed class LnbitsPaymentBackend(HttpClient http, IOptions<LnbitsOptions
     }
 
     /// <summary>
-    /// A refused payout. LNbits answers 520 with <c>"status"</c> saying whether the payment "failed" or is still
-    /// "pending"; a server error may come after the payment started, so only a clear refusal is final.
+    /// The payment LNbits says it already made of <paramref name="paymentRequest"/>, from its own record; of unknown
+    /// outcome when the invoice or the record cannot be read (the reconciler asks again later).
     /// </summary>
-    private static async Task<PaymentBackendException> PayoutFailureAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<OutgoingPayment> AlreadyPaidAsync(string paymentRequest)
     {
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        var error = LnbitsError.Parse(body);
-        var status = (int)response.StatusCode;
+        if (!Bolt11Invoice.TryDecode(paymentRequest.Trim(), out var invoice, out _))
+        {
+            throw new PaymentOutcomeUnknownException($"{Node} says the invoice was already paid, but it does not decode to look the payment up");
+        }
+
+        var record = await ConfirmPaidAsync(invoice.PaymentHashHex);
+        var amountSats = Math.Abs(record?.Amount ?? invoice.AmountMsat ?? 0) / 1000;
+        return new OutgoingPayment(invoice.PaymentHashHex, amountSats, record?.Preimage ?? string.Empty);
+    }
+
+    /// <summary>
+    /// A refused payout. LNbits answers 520 with <c>"status"</c> saying whether the payment "failed" or is still
+    /// "pending" (v0.12 sends no status); a server error may come after the payment started, so only a clear refusal
+    /// is final.
+    /// </summary>
+    private static PaymentBackendException PayoutFailure(int status, LnbitsError error)
+    {
         var final = status == 520 ? error.Status == "failed" : status < 500;
         var detail = error.Detail ?? $"HTTP {status}";
         if (!final)
@@ -196,6 +223,9 @@ public sealed class LnbitsPaymentBackend(HttpClient http, IOptions<LnbitsOptions
     /// <summary>LNbits' refusal of <paramref name="action"/>, in words that say what to check.</summary>
     private static PaymentBackendException Refusal(int status, string action, string detail) => new(status switch
     {
+        // v0.12 refuses a payment with the invoice key as 401 "Invoice (or Admin) key required.".
+        401 when detail.Contains("admin", StringComparison.OrdinalIgnoreCase) =>
+            $"{Node} refused to {action}: the key lacks permission; paying needs the admin key ({detail})",
         401 => $"{Node} refused to {action}: no API key was accepted ({detail})",
         403 => $"{Node} refused to {action}: the key lacks permission; paying needs the admin key ({detail})",
         404 => $"{Node} could not {action}: wallet not found, check the API key ({detail})",

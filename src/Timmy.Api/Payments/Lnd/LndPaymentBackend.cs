@@ -69,7 +69,7 @@ public sealed class LndPaymentBackend(HttpClient http, IOptions<LndOptions> opti
         if (!response.IsSuccessStatusCode)
         {
             // Refused before streaming. Only a refusal known to come before the router takes a payment on is final.
-            var error = await NodeHttp.ReadErrorAsync(response, cancellationToken);
+            var error = await LndStream.ReadErrorAsync(response, cancellationToken);
             var failure = Failure(response, "pay an invoice", error);
             throw IsRefusedBeforePaying(error) ? failure : NodeHttp.OutcomeUnknown(Node, failure);
         }
@@ -113,7 +113,7 @@ public sealed class LndPaymentBackend(HttpClient http, IOptions<LndOptions> opti
         using var response = await NodeHttp.SendAsync(http, message, Node, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
         if (!response.IsSuccessStatusCode)
         {
-            var error = await NodeHttp.ReadErrorAsync(response, cancellationToken);
+            var error = await LndStream.ReadErrorAsync(response, cancellationToken);
             // Only LND's own "no such payment" counts; a 404 from a proxy or a wrong path says nothing about the payment.
             return IsNotInitiated(error) ? null : throw Failure(response, "look up a payment", error);
         }

@@ -33,6 +33,45 @@ internal static class LndStream
         }
     }
 
+    /// <summary>
+    /// The message of an error answer. A streaming route that fails before its first message answers
+    /// <c>{"error":{"code","message","details"}}</c> (grpc-gateway's stream error chunk); a unary one
+    /// <c>{"code","message","details"}</c>. Anything else is given as its text.
+    /// </summary>
+    public static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            return $"HTTP {(int)response.StatusCode}";
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var inner) && inner.ValueKind == JsonValueKind.Object)
+            {
+                root = inner;
+            }
+
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
+            {
+                return message.GetString()!;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a proxy's page, say): give the text.
+        }
+
+        return text.Length == 0 ? $"HTTP {(int)response.StatusCode}" : text[..Math.Min(text.Length, 300)];
+    }
+
     private static LndStreamLine<T> Parse<T>(string line)
         where T : class
     {

@@ -6,7 +6,7 @@ internal sealed record LndAddInvoice(string Value, string Memo, string Expiry);
 
 internal sealed record LndAddedInvoice(string? RHash, string? PaymentRequest);
 
-internal sealed record LndInvoice(string? RHash, string? State, long? SettleDate, long? CreationDate, long? Expiry);
+internal sealed record LndInvoice(string? RHash, string? State, long? SettleDate, long? CreationDate, long? Expiry, long? SettleIndex);
 
 internal sealed record LndSendPayment(string PaymentRequest, int TimeoutSeconds, string FeeLimitSat);
 

@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+using Timmy.Api.Jobs;
+using Timmy.Api.Payments;
+using Timmy.Tests.Infrastructure;
+
+namespace Timmy.Tests.Jobs;
+
+/// <summary>
+/// Many workers claiming over the same abandoned jobs at once each get jobs no other got, and together every job:
+/// on SQLite the one UPDATE … RETURNING, on PostgreSQL (CI's second pass, TIMMY_TEST_POSTGRES) FOR UPDATE SKIP LOCKED.
+/// </summary>
+public sealed class ConcurrentClaimTests : IDisposable
+{
+    private const int Jobs = 24;
+    private const int Claimers = 8;
+
+    // The app's own worker scans rarely and sees these leases as live (its clock is the real one).
+    private readonly TimmyFactory _factory = new() { Settings = { ["Jobs:WorkerScanMilliseconds"] = "600000" } };
+
+    [Fact]
+    public async Task Concurrent_claims_over_the_same_abandoned_jobs_are_disjoint_and_cover_every_job()
+    {
+        var client = _factory.CreateClient();
+        var jobIds = new List<Guid>();
+        for (var i = 0; i < Jobs; i++)
+        {
+            jobIds.Add(await AbandonedAsync(client));
+        }
+
+        // The claimers' clock is ten minutes ahead: to them every one of those leases has run out.
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(10));
+        using var start = new ManualResetEventSlim();
+        var claims = Enumerable.Range(0, Claimers).Select(n => Task.Run(async () =>
+        {
+            start.Wait();
+            var mine = new List<JobLease>();
+            while (true)
+            {
+                var batch = await _factory.WithDbAsync(db => new JobLeases(db, later).ClaimAsync($"worker-{n}", 3, TimeSpan.FromMinutes(5), CancellationToken.None));
+                if (batch.Count == 0)
+                {
+                    return mine;
+                }
+
+                mine.AddRange(batch);
+            }
+        })).ToList();
+        start.Set();
+        var leases = (await Task.WhenAll(claims)).SelectMany(l => l).ToList();
+
+        Assert.Equal(leases.Count, leases.Select(l => l.JobId).Distinct().Count());
+        Assert.Equal(jobIds.Order(), leases.Select(l => l.JobId).Order());
+        Assert.True(leases.Select(l => l.Owner).Distinct().Count() > 1, "only one claimer got any job: nothing raced");
+        var stored = await _factory.WithDbAsync(db => db.Jobs.AsNoTracking().Where(j => jobIds.Contains(j.Id)).ToListAsync());
+        Assert.All(stored, job => Assert.Equal(leases.Single(l => l.JobId == job.Id).Owner, job.LeaseOwner));
+        Assert.All(stored, job => Assert.Equal(2, job.Attempts));
+    }
+
+    public void Dispose() => _factory.Dispose();
+
+    /// <summary>A job whose work was paid and whose worker died holding it (lease still live by the real clock).</summary>
+    private async Task<Guid> AbandonedAsync(HttpClient client)
+    {
+        var accepted = await client.PayEvalAsync(await client.CreateJobAsync("What is a satoshi?"));
+        var jobId = Guid.Parse(accepted.Str("jobId"));
+        var expires = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5);
+        await _factory.WithDbAsync(async db =>
+        {
+            await db.Invoices.Where(i => i.JobId == jobId && i.Kind == InvoiceKind.JobWork)
+                .ExecuteUpdateAsync(set => set.SetProperty(i => i.PaidAt, DateTimeOffset.UtcNow));
+            return await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set
+                .SetProperty(j => j.State, JobState.Executing)
+                .SetProperty(j => j.LeaseOwner, "a-worker-that-died")
+                .SetProperty(j => j.LeaseExpiresAt, expires)
+                .SetProperty(j => j.Attempts, 1));
+        });
+        return jobId;
+    }
+}
