@@ -54,7 +54,9 @@ public sealed class LndPayoutApiTests : FakeServerTests<FakeLnd>
         var session = await client.GetSessionAsync(id);
         Assert.Equal("active", session.Str("state"));
 
-        var response = await client.WithdrawAsync(id, session.Str("macaroon"), AcceptedByLnd(1000));
+        // Money out needs proof of payment: the session's macaroon with its deposit's preimage, as LND revealed it.
+        var preimage = Convert.ToHexStringLower(Fake.Book.ByPaymentRequest(deposit.PaymentRequest).Preimage);
+        var response = await client.WithdrawAsync(id, $"{session.Str("macaroon")}:{preimage}", AcceptedByLnd(1000));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(0, (await client.GetSessionAsync(id)).GetProperty("balanceSats").GetInt64());
