@@ -136,7 +136,13 @@ public static class OpenApiConventions
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddOpenApiOperationTransformer((operation, context, _) =>
         {
-            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(MacaroonScheme, context.Document)] = [] }];
+            // The seed's bearer macaroon, or a credential of the payment boundary for the same session (alternatives).
+            operation.Security =
+            [
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(MacaroonScheme, context.Document)] = [] },
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Boundary.PaidOperationDocs.L402Scheme, context.Document)] = [] },
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Boundary.PaidOperationDocs.PaymentScheme, context.Document)] = [] },
+            ];
             return Task.CompletedTask;
         });
 
