@@ -20,6 +20,8 @@ public sealed class FakeOllama : LoopbackServer
     /// <summary>When set, a stream sends this many content chunks, then the connection drops (no usage, no [DONE]).</summary>
     public int? DropStreamAfterChunks { get; set; }
 
+    public TimeSpan DropDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The answer's streamed pieces: three, so a drop after one leaves a partial answer.</summary>
     public static readonly string[] WorkChunks = ["A satoshi is ", "one hundred-millionth ", "of a bitcoin."];
 
@@ -78,6 +80,8 @@ public sealed class FakeOllama : LoopbackServer
         {
             if (DropStreamAfterChunks is { } drop && sent == drop)
             {
+                // A reset discards what the peer has not read yet, so give the chunks sent time to be read first.
+                await Task.Delay(DropDelay);
                 context.Abort();
                 return;
             }

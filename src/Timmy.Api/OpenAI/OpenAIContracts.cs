@@ -31,7 +31,10 @@ public sealed record ModelList(string Object, IReadOnlyList<ModelCard> Data);
 public sealed record ModelCard(string Id, string Object, long Created, string OwnedBy, ModelPricing Pricing);
 
 /// <summary>Sats at the current BTC price, margin included: per 1,000 tokens in and out, and per request.</summary>
-public sealed record ModelPricing(decimal InputSatsPer1k, decimal OutputSatsPer1k, decimal RequestSats);
+public sealed record ModelPricing(
+    [property: JsonPropertyName("input_sats_per_1k")] decimal InputSatsPer1k,
+    [property: JsonPropertyName("output_sats_per_1k")] decimal OutputSatsPer1k,
+    [property: JsonPropertyName("request_sats")] decimal RequestSats);
 
 public sealed record ChatCompletion(
     string Id, string Object, long Created, string Model, IReadOnlyList<CompletionChoice> Choices, CompletionUsage Usage);

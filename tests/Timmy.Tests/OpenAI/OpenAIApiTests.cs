@@ -40,8 +40,8 @@ public sealed class OpenAIApiTests : IDisposable
         Assert.Equal("timmy", model.Str("owned_by"));
         Assert.True(model.GetProperty("created").GetInt64() > 0);
         // Default rates ($3 and $15 per million tokens) with a 25% margin at $100,000 per BTC.
-        Assert.Equal(0.375m, model.GetProperty("pricing").GetProperty("input_sats_per_1k").GetDecimal());
-        Assert.Equal(1.875m, model.GetProperty("pricing").GetProperty("output_sats_per_1k").GetDecimal());
+        Assert.Equal(3.75m, model.GetProperty("pricing").GetProperty("input_sats_per_1k").GetDecimal());
+        Assert.Equal(18.75m, model.GetProperty("pricing").GetProperty("output_sats_per_1k").GetDecimal());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/models/timmy-offline-1")).StatusCode);
         await (await client.GetAsync("/v1/models/gpt-4o")).AssertOpenAIErrorAsync(HttpStatusCode.NotFound);
     }

@@ -76,6 +76,7 @@ public sealed class OpenAIUpstreamTests : IAsyncLifetime
             .Where(e => e.TryGetProperty("choices", out _)).Select(e => e.GetProperty("choices")[0].GetProperty("delta"))
             .Select(d => d.TryGetProperty("content", out var c) ? c.GetString() : ""));
         Assert.Equal(FakeOllama.WorkChunks[0], relayed);
+        Assert.Equal(1, _upstream.Requests);
         var debit = Assert.Single(await _factory.DebitsAsync(sessionId));
         var reserved = await _factory.WithDbAsync(db => db.SessionRequests.Select(r => r.ReservedSats).SingleAsync());
         Assert.InRange(debit, 1, reserved - 1);
