@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using OpenAI;
 using OpenAI.Chat;
+using OpenAI.Images;
 
 namespace Timmy.EndToEnd;
 
@@ -40,16 +41,19 @@ public sealed partial class OpenAISdkTests(OpenAIServer fixture) : IClassFixture
         new(model, new ApiKeyCredential(apiKey), new OpenAIClientOptions { Endpoint = new Uri(fixture.Server.BaseAddress, "/v1") });
 
     /// <summary>What a wallet does with a 402: pay its invoice (here through the stub's dev endpoint) and keep the preimage.</summary>
-    private async Task<string> BuyKeyAsync()
+    /// <returns>The key, and the sats it bought: the bundle, or the 402's worst case of one call if that is more.</returns>
+    private async Task<(string Key, long Sats)> BuyAsync()
     {
         using var http = fixture.Server.CreateClient();
         var challenge = await http.PostAsJsonAsync("/v1/chat/completions", new { model = Model, messages = new[] { new { role = "user", content = "hi" } } });
         Assert.Equal(HttpStatusCode.PaymentRequired, challenge.StatusCode);
         var macaroon = L402Macaroon().Match(string.Join(", ", challenge.Headers.WwwAuthenticate)).Groups[1].Value;
-        var hash = (await challenge.ReadJsonAsync()).GetProperty("error").GetProperty("payment").GetProperty("payment_hash").GetString();
-        var paid = await (await http.PostAsync($"/api/dev/stub/pay/{hash}", null)).ReadJsonAsync();
-        return $"{macaroon}:{paid.GetProperty("preimage").GetString()}";
+        var payment = (await challenge.ReadJsonAsync()).GetProperty("error").GetProperty("payment");
+        var paid = await (await http.PostAsync($"/api/dev/stub/pay/{payment.GetProperty("payment_hash").GetString()}", null)).ReadJsonAsync();
+        return ($"{macaroon}:{paid.GetProperty("preimage").GetString()}", payment.GetProperty("amount_sats").GetInt64());
     }
+
+    private async Task<string> BuyKeyAsync() => (await BuyAsync()).Key;
 
     private static ChatMessage[] Ask(string text = "What is a satoshi?") => [new SystemChatMessage("Be brief."), new UserChatMessage(text)];
 
@@ -61,7 +65,8 @@ public sealed partial class OpenAISdkTests(OpenAIServer fixture) : IClassFixture
     [Fact]
     public async Task The_SDK_completes_and_the_answer_carries_its_cost_and_the_balance_left()
     {
-        var chat = Client(await BuyKeyAsync());
+        var (key, bought) = await BuyAsync();
+        var chat = Client(key);
 
         var result = await chat.CompleteChatAsync(Ask(), Small);
 
@@ -72,7 +77,7 @@ public sealed partial class OpenAISdkTests(OpenAIServer fixture) : IClassFixture
         var raw = new PipelineResponseHolder(result.GetRawResponse());
         var cost = Header(raw, "X-Cost-Sats");
         Assert.InRange(cost, 25, 40);
-        Assert.Equal(100 - cost, Header(raw, "X-Balance-Sats"));
+        Assert.Equal(bought - cost, Header(raw, "X-Balance-Sats"));
     }
 
     [Fact]
@@ -115,8 +120,9 @@ public sealed partial class OpenAISdkTests(OpenAIServer fixture) : IClassFixture
     [Fact]
     public async Task The_balance_falls_request_by_request_until_it_is_exhausted_and_then_a_402_offers_a_top_up()
     {
-        var chat = Client(await BuyKeyAsync());
-        var balances = new List<long> { 100 };
+        var (key, bought) = await BuyAsync();
+        var chat = Client(key);
+        var balances = new List<long> { bought };
         ClientResultException? refused = null;
         for (var i = 0; i < 10 && refused is null; i++)
         {
@@ -137,6 +143,20 @@ public sealed partial class OpenAISdkTests(OpenAIServer fixture) : IClassFixture
         var challenges = string.Join(", ", refused.GetRawResponse()!.Headers.Where(h => h.Key == "WWW-Authenticate").Select(h => h.Value));
         Assert.Contains("L402 macaroon=", challenges);
         Assert.Contains("Payment id=", challenges);
+    }
+
+    [Fact]
+    public async Task The_SDK_draws_an_image_priced_per_image()
+    {
+        var (key, bought) = await BuyAsync();
+        var images = new ImageClient("timmy-offline-painter-1", new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(fixture.Server.BaseAddress, "/v1") });
+
+        var result = await images.GenerateImageAsync("A lighthouse at dusk", new ImageGenerationOptions { ResponseFormat = GeneratedImageFormat.Bytes });
+
+        Assert.Equal(0x89, result.Value.ImageBytes.ToArray()[0]); // PNG
+        var raw = new PipelineResponseHolder(result.GetRawResponse());
+        Assert.Equal(50, Header(raw, "X-Cost-Sats"));
+        Assert.Equal(bought - 50, Header(raw, "X-Balance-Sats"));
     }
 
     /// <summary>Reads headers off the SDK's raw response.</summary>
