@@ -39,8 +39,11 @@ public sealed class CompletionCosts(IOptions<PricingOptions> pricing, TokenCount
         var rates = options.RatesFor(model);
         var factor = (1 + options.MarginPct / 100m) / btcPriceUsd * Pricing.Sats.PerBitcoin;
         return new ModelPricing(
-            Math.Round(rates.InputUsdPerMillion / 1000m * factor, 6),
-            Math.Round(rates.OutputUsdPerMillion / 1000m * factor, 6),
-            Math.Round(options.InfraCostUsdPerRequest * factor, 6));
+            Short(rates.InputUsdPerMillion / 1000m * factor),
+            Short(rates.OutputUsdPerMillion / 1000m * factor),
+            Short(options.InfraCostUsdPerRequest * factor));
     }
+
+    /// <summary>Six decimals at most, without trailing zeros (3.75, not 3.750000).</summary>
+    private static decimal Short(decimal sats) => Math.Round(sats, 6) / 1.000000000000000000000000000000000m;
 }
