@@ -43,7 +43,7 @@ internal static partial class ChatCompletionsEndpoint
 
         var btc = await costs.BtcPriceUsdAsync(cancellationToken);
         var promptTokens = costs.CountPrompt(request.Messages);
-        var worstCase = costs.Sats(request.Model, promptTokens, request.MaxTokens, btc);
+        var worstCase = costs.Sats(request.Model, CompletionCosts.ReservedPrompt(promptTokens), request.MaxTokens, btc);
         var call = await MeteredCall.ReserveAsync(http, $"chat completion ({request.Model})", worstCase, btc, cancellationToken);
         if (call is null)
         {

@@ -20,6 +20,12 @@ public sealed class CompletionCosts(IOptions<PricingOptions> pricing, TokenCount
     /// <summary>The prompt's tokens as counted here (o200k); the provider's own count replaces it when reported.</summary>
     public long CountPrompt(IEnumerable<ChatMessage> messages) => messages.Sum(m => tokens.Count(m.Text) + TokensPerMessage);
 
+    /// <summary>
+    /// The prompt's tokens as a reservation counts them: a quarter more than counted here, since a provider's own
+    /// tokenizer (Claude's is not public) may count more, and the debit can never exceed the reservation.
+    /// </summary>
+    public static long ReservedPrompt(long counted) => counted + (counted + 3) / 4;
+
     public long CountText(string text) => tokens.Count(text);
 
     public long Sats(string model, long inputTokens, long outputTokens, decimal btcPriceUsd)

@@ -35,6 +35,10 @@ public static class OpenAIApi
             {
                 ErrorBody = OpenAIErrors.BoundaryBody,
             });
+        // Anything else under /v1 answers in OpenAI's shape too, not the rest of the API's.
+        group.MapFallback("{**path}", (string path) => OpenAIErrors.Result(StatusCodes.Status404NotFound,
+            $"Unknown route /v1/{path}: Timmy serves /v1/models, /v1/chat/completions and /v1/images/generations", null, "unknown_url"))
+            .ExcludeFromDescription();
         return group;
     }
 

@@ -142,6 +142,16 @@ public sealed class OpenAIApiTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unknown_route_under_v1_is_a_404_in_OpenAI_shape()
+    {
+        var (_, client) = Start();
+
+        var error = await (await client.PostAsync("/v1/embeddings", new StringContent("{}"))).AssertOpenAIErrorAsync(HttpStatusCode.NotFound);
+
+        Assert.Equal("unknown_url", error.Str("code"));
+    }
+
+    [Fact]
     public async Task An_unknown_model_is_a_404_model_not_found()
     {
         var (factory, client) = Start();
