@@ -24,7 +24,14 @@ public sealed record OpenAIErrorDetail(
     string Type,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Param,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Code,
-    PaymentRequiredResponse? Payment = null);
+    PaymentOffer? Payment = null);
+
+/// <summary>A 402's invoice beside the OpenAI error: what this call may cost, what the invoice buys, and the invoice.</summary>
+public sealed record PaymentOffer(long PriceSats, long AmountSats, string Invoice, string? PaymentHash, DateTimeOffset ExpiresAt)
+{
+    public static PaymentOffer? From(PaymentRequiredResponse? challenge) => challenge is null ? null
+        : new(challenge.PriceSats, challenge.AmountSats, challenge.Invoice, challenge.PaymentHash, challenge.ExpiresAt);
+}
 
 public sealed record ModelList(string Object, IReadOnlyList<ModelCard> Data);
 

@@ -24,7 +24,7 @@ public static class OpenAIErrors
     private static OpenAIErrorDetail Detail(int status, string message, string? param, string? code, PaymentRequiredResponse? payment) => status switch
     {
         StatusCodes.Status401Unauthorized => new(message, "invalid_request_error", param, code ?? "invalid_api_key"),
-        StatusCodes.Status402PaymentRequired => new(message, "insufficient_quota", param, code ?? "payment_required", payment),
+        StatusCodes.Status402PaymentRequired => new(message, "insufficient_quota", param, code ?? "payment_required", PaymentOffer.From(payment)),
         StatusCodes.Status404NotFound => new(message, "invalid_request_error", param, code ?? "not_found"),
         >= 500 => new(message, "api_error", param, code),
         _ => new(message, "invalid_request_error", param, code),

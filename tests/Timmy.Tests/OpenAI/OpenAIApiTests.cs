@@ -59,6 +59,9 @@ public sealed class OpenAIApiTests : IDisposable
         Assert.Equal("insufficient_quota", error.Str("type"));
         Assert.Equal("payment_required", error.Str("code"));
         Assert.Equal(challenge.Invoice, error.GetProperty("payment").Str("invoice"));
+        Assert.Equal(challenge.PaymentHash, error.GetProperty("payment").Str("payment_hash"));
+        Assert.Equal(1000, error.GetProperty("payment").GetProperty("amount_sats").GetInt64());
+        Assert.False(error.GetProperty("payment").TryGetProperty("error", out _));
     }
 
     [Theory]
