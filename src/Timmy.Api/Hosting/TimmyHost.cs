@@ -11,6 +11,7 @@ using Timmy.Api.Http;
 using Timmy.Api.Instances;
 using Timmy.Api.Jobs;
 using Timmy.Api.Observability;
+using Timmy.Api.OpenAI;
 using Timmy.Api.Payments;
 using Timmy.Api.Pricing;
 using Timmy.Api.Retention;
@@ -64,6 +65,7 @@ public static class TimmyHost
         services.AddTimmyJobs(configuration);
         services.AddTimmySessions(configuration);
         services.AddPaymentBoundary(configuration);
+        services.AddTimmyOpenAI(configuration);
         services.AddTimmyDemo(configuration);
         services.AddTimmyRetention(configuration);
         services.AddTimmyClientLimits(configuration);
@@ -87,6 +89,7 @@ public static class TimmyHost
         app.MapSessionsApi();
         app.MapDemoApi();
         app.MapChatApi();
+        app.MapOpenAIApi();
         if (DevPaymentsApi.IsAvailable(app.Environment, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LightningOptions>>().Value))
         {
             app.MapDevPaymentsApi();

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using Timmy.Api.Boundary;
+
+namespace Timmy.Api.OpenAI;
+
+/// <summary>Errors of the /v1 routes in OpenAI's shape, for this surface's own errors and the boundary's (its ErrorBody hook).</summary>
+public static class OpenAIErrors
+{
+    public static IResult BadRequest(string message, string? param = null) =>
+        Result(StatusCodes.Status400BadRequest, message, param, code: null);
+
+    public static IResult ModelNotFound(string model) => Result(StatusCodes.Status404NotFound,
+        $"The model '{model}' does not exist; GET /v1/models lists the models served here", "model", "model_not_found");
+
+    public static IResult BadGateway(string message) => Result(StatusCodes.Status502BadGateway, message, null, "upstream_error");
+
+    public static IResult Result(int status, string message, string? param, string? code) =>
+        TypedResults.Json(new OpenAIError(Detail(status, message, param, code, null)), OpenAIJson.Options, statusCode: status);
+
+    /// <summary>The boundary's errors (401, 402, 503) on this surface; serialized here so snake_case and "param": null survive.</summary>
+    public static object BoundaryBody(int status, string message, PaymentRequiredResponse? payment) =>
+        JsonSerializer.SerializeToElement(new OpenAIError(Detail(status, message, null, null, payment)), OpenAIJson.Options);
+
+    private static OpenAIErrorDetail Detail(int status, string message, string? param, string? code, PaymentRequiredResponse? payment) => status switch
+    {
+        StatusCodes.Status401Unauthorized => new(message, "invalid_request_error", param, code ?? "invalid_api_key"),
+        StatusCodes.Status402PaymentRequired => new(message, "insufficient_quota", param, code ?? "payment_required", PaymentOffer.From(payment)),
+        StatusCodes.Status404NotFound => new(message, "invalid_request_error", param, code ?? "not_found"),
+        >= 500 => new(message, "api_error", param, code),
+        _ => new(message, "invalid_request_error", param, code),
+    };
+}
