@@ -6,24 +6,7 @@ namespace Timmy.Api.Boundary;
 public sealed class ChallengeSecret(IServiceScopeFactory scopes)
 {
     private const string SecretName = "payment-challenge-hmac-key";
-    private readonly SemaphoreSlim _load = new(1, 1);
-    private byte[]? _key;
+    private readonly CachedSecret _key = new(cancellationToken => StoredSecrets.LoadOrCreateAsync(scopes, SecretName, cancellationToken));
 
-    public async ValueTask<byte[]> GetAsync(CancellationToken cancellationToken)
-    {
-        if (_key is { } cached)
-        {
-            return cached;
-        }
-
-        await _load.WaitAsync(cancellationToken);
-        try
-        {
-            return _key ??= await StoredSecrets.LoadOrCreateAsync(scopes, SecretName, cancellationToken);
-        }
-        finally
-        {
-            _load.Release();
-        }
-    }
+    public ValueTask<byte[]> GetAsync(CancellationToken cancellationToken) => _key.GetAsync(cancellationToken);
 }

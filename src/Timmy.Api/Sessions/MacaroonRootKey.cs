@@ -10,29 +10,10 @@ namespace Timmy.Api.Sessions;
 public sealed class MacaroonRootKey(IServiceScopeFactory scopes, IOptions<SessionsOptions> options)
 {
     private const string SecretName = "session-macaroon-root-key";
-    private readonly SemaphoreSlim _load = new(1, 1);
-    private byte[]? _key;
+    private readonly CachedSecret _key = new(async cancellationToken =>
+        FromConfiguration(options.Value.MacaroonRootKey) ?? await StoredSecrets.LoadOrCreateAsync(scopes, SecretName, cancellationToken));
 
-    public async ValueTask<byte[]> GetAsync(CancellationToken cancellationToken)
-    {
-        if (_key is { } cached)
-        {
-            return cached;
-        }
-
-        await _load.WaitAsync(cancellationToken);
-        try
-        {
-            return _key ??= FromConfiguration(options.Value.MacaroonRootKey) ?? await LoadOrCreateAsync(cancellationToken);
-        }
-        finally
-        {
-            _load.Release();
-        }
-    }
-
-    private Task<byte[]> LoadOrCreateAsync(CancellationToken cancellationToken) =>
-        StoredSecrets.LoadOrCreateAsync(scopes, SecretName, cancellationToken);
+    public ValueTask<byte[]> GetAsync(CancellationToken cancellationToken) => _key.GetAsync(cancellationToken);
 
     private static byte[]? FromConfiguration(string? configured)
     {
