@@ -121,10 +121,12 @@ public sealed class GroupCommitTests : IDisposable
         }, CancellationToken.None);
 
         // The driver's own error for the lost connection, never a timeout or anything else: SQLite finds its
-        // transaction completed under it; PostgreSQL reports the terminated backend (an NpgsqlException).
+        // transaction completed under it; PostgreSQL reports the terminated backend (57P01), wrapped by Npgsql in the
+        // ObjectDisposedException of the transaction the batch then tries to roll back.
         if (TestDatabase.IsPostgres)
         {
-            await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => broken.WaitAsync(Bound));
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => broken.WaitAsync(Bound));
+            Assert.Contains(Chain(error), e => e is Npgsql.PostgresException { SqlState: "57P01" });
         }
         else
         {
@@ -271,4 +273,12 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     private Task<Guid> NewJobAsync() => _factory.CreateClient().CreateJobIdAsync();
+
+    private static IEnumerable<Exception> Chain(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            yield return error;
+        }
+    }
 }
