@@ -37,7 +37,5 @@ public sealed class ChatCosts(IOptions<PricingOptions> pricing, IOptions<ChatSet
     public long MessageHintSats(decimal btcPriceUsd) =>
         Sats(chat.Value.Model, chat.Value.MaxMessageChars / 2, chat.Value.MaxReplyTokens, btcPriceUsd);
 
-    private long Sats(string model, long input, long output, decimal btcPriceUsd) => Pricing.Sats.FromUsd(
-        CostAccounting.ChargeUsd(pricing.Value.RatesFor(model).CostUsd(input, output), pricing.Value.InfraCostUsdPerRequest, pricing.Value.MarginPct),
-        btcPriceUsd);
+    private long Sats(string model, long input, long output, decimal btcPriceUsd) => pricing.Value.CallSats(model, input, output, btcPriceUsd);
 }

@@ -28,12 +28,8 @@ public sealed class CompletionCosts(IOptions<PricingOptions> pricing, TokenCount
 
     public long CountText(string text) => tokens.Count(text);
 
-    public long Sats(string model, long inputTokens, long outputTokens, decimal btcPriceUsd)
-    {
-        var options = pricing.Value;
-        var usd = CostAccounting.ChargeUsd(options.RatesFor(model).CostUsd(inputTokens, outputTokens), options.InfraCostUsdPerRequest, options.MarginPct);
-        return Pricing.Sats.FromUsd(usd, btcPriceUsd);
-    }
+    public long Sats(string model, long inputTokens, long outputTokens, decimal btcPriceUsd) =>
+        pricing.Value.CallSats(model, inputTokens, outputTokens, btcPriceUsd);
 
     /// <summary>The worst case before the body is read: a body full of prompt, and the whole output cap.</summary>
     public long HintSats(string model, int maxOutputTokens) =>

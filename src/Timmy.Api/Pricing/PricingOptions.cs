@@ -78,6 +78,15 @@ public sealed class PricingOptions
     public int MaxPriceAgeMinutes { get; set; } = 60;
 
     public ModelRates RatesFor(string model) => Models.TryGetValue(model, out var rates) ? rates : DefaultRates;
+
+    /// <summary>
+    /// What one metered model call is charged in sats, rounded up: its tokens at the model's rates, plus the per-request
+    /// infrastructure when <paramref name="withInfrastructure"/>, plus the margin, at <paramref name="btcPriceUsd"/>.
+    /// </summary>
+    public long CallSats(string model, long inputTokens, long outputTokens, decimal btcPriceUsd, bool withInfrastructure = true) =>
+        Sats.FromUsd(
+            CostAccounting.ChargeUsd(RatesFor(model).CostUsd(inputTokens, outputTokens), withInfrastructure ? InfraCostUsdPerRequest : 0m, MarginPct),
+            btcPriceUsd);
 }
 
 public sealed class ModelRates

@@ -26,11 +26,9 @@ public sealed class SessionCosts(IOptions<PricingOptions> pricing, IOptions<Agen
 
     public long WorkSats(TokenUsage usage, decimal btcPriceUsd) => WorkSats(usage.InputTokens, usage.OutputTokens, btcPriceUsd);
 
-    private long EvalSats(long input, long output, decimal btcPriceUsd) => Sats.FromUsd(
-        CostAccounting.ChargeUsd(_pricing.RatesFor(_agent.EvalModel).CostUsd(input, output), _pricing.InfraCostUsdPerRequest, _pricing.MarginPct),
-        btcPriceUsd);
+    // The infrastructure is charged once per request, with its eval.
+    private long EvalSats(long input, long output, decimal btcPriceUsd) => _pricing.CallSats(_agent.EvalModel, input, output, btcPriceUsd);
 
-    private long WorkSats(long input, long output, decimal btcPriceUsd) => Sats.FromUsd(
-        CostAccounting.ChargeUsd(_pricing.RatesFor(_agent.WorkModel).CostUsd(input, output), 0m, _pricing.MarginPct),
-        btcPriceUsd);
+    private long WorkSats(long input, long output, decimal btcPriceUsd) =>
+        _pricing.CallSats(_agent.WorkModel, input, output, btcPriceUsd, withInfrastructure: false);
 }
