@@ -66,12 +66,9 @@ internal static partial class GenerateImageEndpoint
             return BadGateway($"Image generation failed: {ModelFailures.Describe(ex, failures)}");
         }
 
-        var image = response.Contents.OfType<DataContent>().FirstOrDefault(c => c.HasTopLevelMediaType("image"));
-        if (image is null)
+        if (response.FirstImage(out var whyNone) is not { } image)
         {
-            // A model that declines to draw usually says why in text.
-            var said = string.Concat(response.Contents.OfType<TextContent>().Select(t => t.Text)).Trim();
-            return BadGateway(said.Length == 0 ? "The image model returned no image" : $"The image model returned no image: {said}");
+            return BadGateway(char.ToUpperInvariant(whyNone[0]) + whyNone[1..]);
         }
 
         return TypedResults.Ok(new GeneratedImageResponse(Convert.ToBase64String(image.Data.Span), image.MediaType));

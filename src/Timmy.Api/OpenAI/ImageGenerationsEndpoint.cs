@@ -81,10 +81,9 @@ internal static partial class ImageGenerationsEndpoint
         {
             var response = await images.GenerateAsync(new ImageGenerationRequest(prompt),
                 new ImageGenerationOptions { ModelId = model, Count = 1, ImageSize = size }, cancellationToken);
-            if (response.Contents.OfType<DataContent>().FirstOrDefault(c => c.HasTopLevelMediaType("image")) is not { } image)
+            if (response.FirstImage(out var whyNone) is not { } image)
             {
-                var said = string.Concat(response.Contents.OfType<TextContent>().Select(t => t.Text)).Trim();
-                return said.Length == 0 ? "the image model returned no image" : $"the image model returned no image: {said}";
+                return whyNone;
             }
 
             drawn.Add(new ImageData(Convert.ToBase64String(image.Data.Span)));
