@@ -31,6 +31,7 @@ public static class DatabaseRegistration
             services.AddDbContextPool<TimmyDbContext, SqliteTimmyDbContext>((provider, options) => options
                 .UseSqlite(sqlite.ToString())
                 .UseLeanSqliteConnections()
+                .UseGatedTransactions()
                 .AddInterceptors(provider.GetRequiredService<SqliteWriteGateInterceptor>())
                 .LogFailuresOnlyWhereUnhandled());
         }

@@ -120,8 +120,7 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, ILogger<Gro
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         if (!await work(db, transaction))
         {
-            // Rolled back explicitly, not only by disposing: the rollback is what returns SQLite's write gate while the
-            // writer's connection stays open, so other writers need not wait for the next batch to commit.
+            // Rolled back now, not at the dispose below: other writers need not wait for this batch's cleanup.
             await transaction.RollbackAsync(CancellationToken.None);
             return false;
         }

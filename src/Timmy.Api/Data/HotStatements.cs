@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
@@ -46,7 +47,7 @@ internal static class HotStatements
     /// <remarks>A connection is used by one caller at a time, so its commands need no lock.</remarks>
     private static DbCommand? KeptCommand(DbConnection connection, string sql)
     {
-        var kept = Kept.GetOrCreateValue(connection);
+        var kept = Kept.GetValue(connection, KeepWhileOpen);
         if (!kept.TryGetValue(sql, out var command) && kept.Count < MaxKeptPerConnection)
         {
             command = connection.CreateCommand();
@@ -55,5 +56,28 @@ internal static class HotStatements
         }
 
         return command;
+    }
+
+    /// <summary>
+    /// Commands are kept only while their connection stays open. Closing it hands the native connection under it back to
+    /// SQLite's pool, for any other connection to take, and a command kept across the close would run there: outside the
+    /// caller's transaction (committed at once), or busy on the lock that transaction holds.
+    /// </summary>
+    private static Dictionary<string, DbCommand> KeepWhileOpen(DbConnection connection)
+    {
+        var kept = new Dictionary<string, DbCommand>();
+        connection.StateChange += (_, change) =>
+        {
+            if (change.CurrentState != ConnectionState.Open)
+            {
+                foreach (var command in kept.Values)
+                {
+                    command.Dispose();
+                }
+
+                kept.Clear();
+            }
+        };
+        return kept;
     }
 }

@@ -1,8 +1,10 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Timmy.Api.Data;
 using Timmy.Api.Jobs;
 using Timmy.Api.Payments;
 using Timmy.Api.Payments.Stub;
+using Timmy.Tests.Fakes;
 using Timmy.Tests.Infrastructure;
 
 namespace Timmy.Tests.Data;
@@ -120,6 +122,30 @@ public sealed class HandWrittenStatementTests : IDisposable
 
         Assert.Equal("take 4", (await LoadAsync(first)).Result);
         Assert.Equal("take 5", (await LoadAsync(second)).Result);
+    }
+
+    [SkippableFact]
+    public async Task A_kept_statement_of_a_connection_that_closed_and_opened_again_runs_in_the_new_transaction()
+    {
+        // A pooled request context closes its connection after each transaction, and SQLite's own pool hands the
+        // native connection under it to whoever opens next. A statement kept across a close ran on the native
+        // connection it was first prepared on: outside the transaction, committed at once or busy on its lock.
+        Skip.If(TestDatabase.IsPostgres, "Statements are kept on SQLite only");
+        var jobId = await NewJobAsync();
+        await _factory.WithDbAsync(async db =>
+        {
+            await SetResultInTransactionAsync(db, jobId, "first", commit: true);
+            await SetResultInTransactionAsync(db, jobId, "second", commit: true);
+            // Another connection takes the native connection those ran on, back in SQLite's pool.
+            await using var other = new SqliteConnection(db.Database.GetConnectionString());
+            await other.OpenAsync();
+            ((SqliteConnection)db.Database.GetDbConnection()).DefaultTimeout = 2;
+
+            await SetResultInTransactionAsync(db, jobId, "rolled back", commit: false);
+            return 0;
+        });
+
+        Assert.Equal("second", (await LoadAsync(jobId)).Result);
     }
 
     [Fact]

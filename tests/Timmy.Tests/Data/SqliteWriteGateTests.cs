@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Timmy.Api.Data;
@@ -39,12 +40,24 @@ public sealed class SqliteWriteGateTests : IDisposable
         Assert.Equal("second", await ReadRequestAsync(jobId));
     }
 
-    [SkippableFact]
-    public async Task A_transaction_disposed_without_a_commit_hands_the_gate_on()
+    /// <remarks>
+    /// On a connection already open, EF reports the end of such a transaction to no interceptor (the connection stays
+    /// open). A pooled context whose count of opens was left above zero (by a BEGIN that failed) ended its transactions
+    /// this way, kept the gate, and held every other writer of the process for 60 s.
+    /// </remarks>
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_transaction_disposed_without_a_commit_hands_the_gate_on(bool connectionAlreadyOpen)
     {
         Skip.If(TestDatabase.IsPostgres, "The gate is for SQLite's single writer");
         var jobId = await NewJobAsync();
         await using var first = Context();
+        if (connectionAlreadyOpen)
+        {
+            await first.Db.Database.OpenConnectionAsync();
+        }
+
         await using (var transaction = await first.Db.Database.BeginTransactionAsync())
         {
             await first.Db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set.SetProperty(j => j.Request, "rolled back"));
@@ -52,6 +65,29 @@ public sealed class SqliteWriteGateTests : IDisposable
         }
 
         Assert.False(first.Gate.IsHeldBy(first.Db));
+        await using var second = Context();
+        await second.Db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set.SetProperty(j => j.Request, "after")).WaitAsync(Bound);
+        Assert.Equal("after", await ReadRequestAsync(jobId));
+    }
+
+    [SkippableFact]
+    public async Task A_begin_that_fails_hands_the_gate_on()
+    {
+        Skip.If(TestDatabase.IsPostgres, "The gate is for SQLite's single writer");
+        var jobId = await NewJobAsync();
+        await using var first = Context();
+        // Another process holds SQLite's write lock, longer than this connection waits for it.
+        await using (var otherProcess = new SqliteConnection(first.Db.Database.GetConnectionString()))
+        {
+            await otherProcess.OpenAsync();
+            await using var held = await otherProcess.BeginTransactionAsync();
+            await first.Db.Database.OpenConnectionAsync();
+            ((SqliteConnection)first.Db.Database.GetDbConnection()).DefaultTimeout = 1;
+
+            await Assert.ThrowsAsync<SqliteException>(() => first.Db.Database.BeginTransactionAsync());
+            Assert.False(first.Gate.IsHeldBy(first.Db));
+        }
+
         await using var second = Context();
         await second.Db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set.SetProperty(j => j.Request, "after")).WaitAsync(Bound);
         Assert.Equal("after", await ReadRequestAsync(jobId));

@@ -5,44 +5,48 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Timmy.Api.Data.Sqlite;
 
 /// <summary>
-/// Puts every EF Core write on SQLite through the <see cref="SqliteWriteGate"/>: a transaction takes the gate
-/// when it begins and returns it when it commits, rolls back, fails or its connection closes (a transaction
-/// disposed without a commit ends that way when EF opened the connection for it; on a connection kept open, as the
-/// group commit's is, it must be rolled back explicitly); a write statement outside a transaction holds it until it has run
-/// (for a statement that returns rows, until its reader is disposed, when SQLite commits it). Reads never wait.
+/// Puts every EF Core write on SQLite through the <see cref="SqliteWriteGate"/>: a transaction takes the gate when it
+/// begins and returns it when it ends, however it ends (<see cref="GatedTransactionFactory"/>), or at once when BEGIN
+/// itself fails; a write statement outside a transaction holds it until it has run (for a statement that returns rows,
+/// until its reader is disposed, when SQLite commits it). Reads never wait.
 /// </summary>
 public sealed class SqliteWriteGateInterceptor(SqliteWriteGate gate) : DbCommandInterceptor, IDbTransactionInterceptor, IDbConnectionInterceptor
 {
     // --- transactions: the gate is held from BEGIN to the end -----------------------------------------
 
+    /// <summary>Begins the transaction here, so that a BEGIN that fails (cancelled, or the file locked by another process) returns the gate.</summary>
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
-        await gate.EnterAsync(eventData.Context!, cancellationToken);
-        return result;
+        var context = eventData.Context!;
+        await gate.EnterAsync(context, cancellationToken);
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(await connection.BeginTransactionAsync(eventData.IsolationLevel, cancellationToken));
+        }
+        catch
+        {
+            gate.Exit(context);
+            throw;
+        }
     }
 
+    /// <inheritdoc cref="TransactionStartingAsync"/>
     public InterceptionResult<DbTransaction> TransactionStarting(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        gate.Enter(eventData.Context!);
-        return result;
+        var context = eventData.Context!;
+        gate.Enter(context);
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(connection.BeginTransaction(eventData.IsolationLevel));
+        }
+        catch
+        {
+            gate.Exit(context);
+            throw;
+        }
     }
-
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Exit(eventData.Context);
-
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
-        ExitAsync(eventData.Context);
-
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Exit(eventData.Context);
-
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
-        ExitAsync(eventData.Context);
-
-    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Exit(eventData.Context);
-
-    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default) =>
-        ExitAsync(eventData.Context);
 
     // --- the safety net: a closed connection holds no SQLite lock, so it holds no gate either ------------
 
