@@ -7,3 +7,4 @@ dotnet tool restore >/dev/null
 dotnet ef migrations add "$name" --project src/Timmy.Api --context SqliteTimmyDbContext -o Data/Migrations/Sqlite
 dotnet ef migrations add "$name" --project src/Timmy.Api --context PostgresTimmyDbContext -o Data/Migrations/Postgres
 rm -f src/Timmy.Api/design-time.db
+scripts/compile-models.sh
