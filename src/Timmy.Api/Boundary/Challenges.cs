@@ -20,8 +20,10 @@ public sealed record ChallengeOffer(Invoice? Invoice, DateTimeOffset ExpiresAt, 
 
 /// <summary>
 /// Writes a 402 whose payment opens a balance (a session awaiting its deposit), or tops up the balance the request
-/// came with. One invoice, offered through three doors in one WWW-Authenticate: <c>Payment</c> first (clients that take
-/// the first challenge of a joined header read it), then <c>L402</c> and the same as <c>LSAT</c>.
+/// came with. One invoice, offered through four doors in one WWW-Authenticate: <c>Payment</c> with the <c>session</c>
+/// intent (its unit is this request's price), <c>Payment</c> with the <c>charge</c> intent, then <c>L402</c> and the same
+/// as <c>LSAT</c>. Charge follows session because clients that read a joined header last-wins (no list parser) then
+/// see a whole charge challenge; clients that take the first Payment challenge get the session.
 /// </summary>
 public sealed class Challenges(
     SessionIntake intake,
@@ -30,6 +32,7 @@ public sealed class Challenges(
     IPaymentBackend payments,
     CreationLimiter limiter,
     IOptions<BoundaryOptions> options,
+    IOptions<SessionsOptions> sessions,
     IOptions<LightningOptions> lightning)
 {
     /// <param name="priceSats">What this request may cost; the invoice buys at least <see cref="BoundaryOptions.MinBundleSats"/>.</param>
@@ -67,18 +70,24 @@ public sealed class Challenges(
         var expiresAt = Bolt11Invoice.TryDecode(invoice.PaymentRequest, out var decoded, out _)
             ? decoded.ExpiresAt
             : invoice.CreatedAt + Bolt11Invoice.DefaultExpiry;
-        var request = new LightningCharge(invoice.AmountSats, invoice.PaymentRequest, invoice.PaymentHash, NetworkName(), $"Timmy balance of {invoice.AmountSats} sats")
+        var charge = new LightningCharge(invoice.AmountSats, invoice.PaymentRequest, invoice.PaymentHash, NetworkName(), $"Timmy balance of {invoice.AmountSats} sats")
             .ToRequestParameter();
-        var payment = PaymentChallenge.Create(await secret.GetAsync(cancellationToken), options.Value.Realm, LightningCharge.Method,
-            LightningCharge.Intent, request, expiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            description: $"A Timmy balance of {invoice.AmountSats} sats");
+        var session = new LightningSession(Math.Max(1, priceSats), invoice.PaymentHash, invoice.PaymentRequest, invoice.AmountSats,
+            (long)sessions.Value.IdleExpiry.TotalSeconds, UnitType: "request").ToRequestParameter();
         http.Response.Headers.WWWAuthenticate = new StringValues([
-            payment.ToHeader(),
+            (await PaymentAsync(LightningSession.Intent, session, expiresAt, invoice.AmountSats, cancellationToken)).ToHeader(),
+            (await PaymentAsync(LightningCharge.Intent, charge, expiresAt, invoice.AmountSats, cancellationToken)).ToHeader(),
             L402.Challenge(L402.Scheme, macaroon, invoice.PaymentRequest),
             L402.Challenge(L402.LegacyScheme, macaroon, invoice.PaymentRequest),
         ]);
         return new ChallengeOffer(invoice, expiresAt, StatusCodes.Status402PaymentRequired, null);
     }
+
+    /// <summary>A Payment challenge whose id is the HMAC of its parameters, so it is checked later without being stored.</summary>
+    private async Task<PaymentChallenge> PaymentAsync(string intent, string request, DateTimeOffset expiresAt, long amountSats, CancellationToken cancellationToken) =>
+        PaymentChallenge.Create(await secret.GetAsync(cancellationToken), options.Value.Realm, LightningCharge.Method, intent, request,
+            expiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            description: $"A Timmy balance of {amountSats} sats");
 
     private async Task<(Guid SessionId, Invoice? Invoice, ChallengeOffer? Refusal)> InvoiceAsync(
         HttpContext http, long amount, Guid? topUp, bool mayOpen, CancellationToken cancellationToken)
