@@ -17,7 +17,7 @@ public sealed class ChallengeIssuanceTests : IDisposable
     public async Task Challenges_that_open_balances_are_limited_per_client_with_a_429_and_retry_after()
     {
         var factory = Start(("CreationRateLimit:PermitsPerMinute", "2"));
-        var alice = Client(factory, "198.51.100.1");
+        var alice = factory.ClientFrom("198.51.100.1");
         await alice.ChallengeAsync();
         await alice.ChallengeAsync();
 
@@ -32,7 +32,7 @@ public sealed class ChallengeIssuanceTests : IDisposable
         Assert.True(v1.Headers.Contains("Retry-After"));
         Assert.Equal(2, await factory.WithDbAsync(db => db.Sessions.CountAsync()));
         // Another client is not held back.
-        await Client(factory, "198.51.100.2").ChallengeAsync();
+        await factory.ClientFrom("198.51.100.2").ChallengeAsync();
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class ChallengeIssuanceTests : IDisposable
     {
         var factory = Start(("CreationRateLimit:PermitsPerMinute", "1"), ("Boundary:MinBundleSats", "100"), ("Chat:ImagePriceSats", "50"),
             ("Sessions:MinimumBalanceSats", "1"));
-        var alice = Client(factory, "198.51.100.1");
+        var alice = factory.ClientFrom("198.51.100.1");
         var (authorization, _, _) = await alice.BuyL402Async();
         await (await alice.DrawAsync(null)).AssertErrorAsync(HttpStatusCode.TooManyRequests);
 
@@ -71,20 +71,9 @@ public sealed class ChallengeIssuanceTests : IDisposable
         Assert.Equal(1, await factory.WithDbAsync(db => db.Sessions.CountAsync()));
     }
 
-    private static HttpClient Client(TimmyFactory factory, string peer)
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add(TestPeers.PeerHeader, peer);
-        return client;
-    }
-
     private TimmyFactory Start(params (string Key, string Value)[] settings)
     {
-        var factory = new TimmyFactory
-        {
-            Settings = settings.ToDictionary(s => s.Key, s => (string?)s.Value),
-            TestServices = s => s.AddTestPeers(),
-        };
+        var factory = TestPeers.FactoryWithPeers(settings);
         _factories.Add(factory);
         return factory;
     }
