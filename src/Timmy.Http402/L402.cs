@@ -77,6 +77,13 @@ public static class L402
     public static bool PreimageMatches(ReadOnlySpan<byte> preimage, ReadOnlySpan<byte> paymentHash) =>
         paymentHash.Length == 32 && CryptographicOperations.FixedTimeEquals(SHA256.HashData(preimage), paymentHash);
 
+    /// <summary>True when both are 64 hex characters and sha256(preimage) is the payment hash: a credential's text as sent.</summary>
+    public static bool PreimageMatches(string? preimageHex, string? paymentHashHex) =>
+        IsHex32(preimageHex) && IsHex32(paymentHashHex)
+        && PreimageMatches(Convert.FromHexString(preimageHex!), Convert.FromHexString(paymentHashHex!));
+
+    private static bool IsHex32(string? hex) => hex is { Length: 64 } && hex.All(Uri.IsHexDigit);
+
     /// <summary>
     /// Checks a bLIP-0026 macaroon with its preimage: the identifier's form, the preimage against its payment hash, then
     /// the signature and caveats with <paramref name="verifier"/>. Null when all hold; otherwise why not.

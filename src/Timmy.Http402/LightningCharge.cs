@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Timmy.Http402;
@@ -23,32 +22,17 @@ public sealed record LightningCharge(long AmountSats, string Invoice, string? Pa
             details["network"] = Network;
         }
 
-        var request = new JsonObject { ["amount"] = AmountSats.ToString(System.Globalization.CultureInfo.InvariantCulture), ["currency"] = "sat" };
+        var request = new JsonObject { ["amount"] = IntentRequest.Sats(AmountSats), ["currency"] = "sat" };
         if (Description is not null)
         {
             request["description"] = Description;
         }
 
         request["methodDetails"] = details;
-        Jcs.TryCanonicalize(request.ToJsonString(), out var canonical);
-        return Base64Url.Encode(Encoding.UTF8.GetBytes(canonical));
+        return IntentRequest.Encode(request);
     }
 
     /// <summary>The payment hash named by a charge request parameter; null if it names none or does not parse.</summary>
-    public static string? PaymentHashOf(string requestParameter)
-    {
-        if (!Base64Url.TryDecode(requestParameter, out var bytes))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(bytes)?["methodDetails"]?["paymentHash"] is JsonValue v && v.TryGetValue<string>(out var hash) ? hash : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
+    public static string? PaymentHashOf(string requestParameter) =>
+        IntentRequest.Text(IntentRequest.Decode(requestParameter)?["methodDetails"] as JsonObject, "paymentHash");
 }

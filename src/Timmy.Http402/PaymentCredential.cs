@@ -11,7 +11,7 @@ namespace Timmy.Http402;
 public sealed record PaymentCredential(PaymentChallenge Challenge, JsonObject Payload, string? Source = null)
 {
     /// <summary>The payload's <c>preimage</c>, if it carries one as a string.</summary>
-    public string? Preimage => Payload["preimage"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+    public string? Preimage => IntentRequest.Text(Payload, "preimage");
 
     public string ToHeader()
     {

@@ -41,6 +41,9 @@ public sealed class FakeLnd : LoopbackServer
     /// <summary>The fee_limit_sat of the last payment request.</summary>
     public string? LastFeeLimitSat { get; private set; }
 
+    /// <summary>The <c>amt</c> of the last payment, sent only for an invoice that carries no amount; null when absent.</summary>
+    public string? LastAmt { get; private set; }
+
     public int Subscribers => _subscribers.Count;
 
     /// <summary>How many times an invoice was looked up (<c>GET /v1/invoice/{hash}</c>): a poll shows here.</summary>
@@ -182,6 +185,7 @@ public sealed class FakeLnd : LoopbackServer
     {
         var body = await ReadJsonAsync(context.Request);
         LastFeeLimitSat = body.TryGetProperty("fee_limit_sat", out var fee) ? fee.ToString() : null;
+        LastAmt = body.TryGetProperty("amt", out var amt) ? amt.ToString() : null;
         var invoice = Book.FindPayable(body.GetProperty("payment_request").GetString() ?? "");
         context.Response.ContentType = "application/json";
         // Errors before the first update are the gateway's HTTP error answers; errors after it are lines in the stream.

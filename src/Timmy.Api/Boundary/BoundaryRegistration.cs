@@ -8,6 +8,8 @@ public static class BoundaryRegistration
         services.AddSingleton<ChallengeSecret>();
         services.AddSingleton<BalanceTokens>();
         services.AddScoped<PaymentCredentials>();
+        services.AddScoped<PaymentSessionCredentials>();
+        services.AddScoped<PaymentSessionClose>();
         services.AddScoped<Challenges>();
         services.AddScoped<BalanceMeter>();
         services.AddHostedService<BoundaryStartupLog>();

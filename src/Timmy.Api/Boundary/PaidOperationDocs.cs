@@ -26,8 +26,13 @@ public static class PaidOperationDocs
     {
         Type = SecuritySchemeType.Http,
         Scheme = "Payment",
-        Description = "The Payment HTTP authentication scheme, Lightning `charge` intent: `Authorization: Payment <base64url credential>` " +
-            "echoing the 402's `WWW-Authenticate: Payment …` challenge with `{\"preimage\": \"<hex>\"}` as payload.",
+        Description = "The Payment HTTP authentication scheme, Lightning `charge` and `session` intents: `Authorization: Payment <base64url credential>` " +
+            "echoing one of the 402's `WWW-Authenticate: Payment …` challenges. Charge payload: `{\"preimage\": \"<hex>\"}`. " +
+            "Session payload (draft-lightning-session-00): `{\"action\": \"open\", \"preimage\", \"returnInvoice\": \"<amountless BOLT11>\"}`, " +
+            "then `{\"action\": \"bearer\", \"sessionId\": \"<the opening payment hash>\", \"preimage\"}`, " +
+            "`{\"action\": \"topUp\", \"sessionId\", \"topUpPreimage\"}` echoing the challenge of a top-up 402, and " +
+            "`{\"action\": \"close\", \"sessionId\", \"preimage\"}`, which any paid operation answers itself: 200 " +
+            "`{sessionId, refundSats, refundStatus, message}` after refunding the balance to the return invoice (409 without one).",
     };
 
     public static TBuilder DocumentPaid<TBuilder>(this TBuilder builder, PaidOperation fallback)
@@ -59,15 +64,23 @@ public static class PaidOperationDocs
                     concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();
                     if (status == "402")
                     {
-                        concrete.Description = "Payment required: the challenges (Payment, L402, LSAT) for one BOLT11 invoice";
-                        concrete.Headers["WWW-Authenticate"] = StringHeader("`Payment id=…, realm=…, method=\"lightning\", intent=\"charge\", request=…`, then `L402 macaroon=…, invoice=…` and the same as `LSAT`");
+                        concrete.Description = "Payment required: the challenges (Payment session and charge, L402, LSAT) for one BOLT11 invoice";
+                        concrete.Headers["WWW-Authenticate"] = StringHeader("`Payment id=…, realm=…, method=\"lightning\", intent=\"session\", request=…`, " +
+                            "the same with `intent=\"charge\"`, then `L402 macaroon=…, invoice=…` and the same as `LSAT`");
                     }
                     else if (status.StartsWith('2'))
                     {
-                        concrete.Headers["Payment-Receipt"] = StringHeader("base64url JSON {status, method, timestamp, reference (payment hash), challengeId?}");
+                        concrete.Headers["Payment-Receipt"] = StringHeader("base64url JSON {status, method, timestamp, reference (payment hash), challengeId?, " +
+                            "refundSats? and refundStatus? (a Payment session's close)}");
                     }
                 }
 
+                // A 402 that would open a balance is within the per-client creation limit.
+                operation.Responses?.TryAdd("429", new OpenApiResponse
+                {
+                    Description = "Too many balances opened by this client's 402 challenges this minute",
+                    Headers = new Dictionary<string, IOpenApiHeader> { ["Retry-After"] = StringHeader("seconds until a challenge may be issued again") },
+                });
                 return Task.CompletedTask;
             });
 

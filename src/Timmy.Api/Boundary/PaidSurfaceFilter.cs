@@ -40,6 +40,11 @@ public sealed class PaidSurfaceFilter(
             return Error(http, StatusCodes.Status401Unauthorized, check.Rejection!);
         }
 
+        if (balance.Closes)
+        {
+            return await http.RequestServices.GetRequiredService<PaymentSessionClose>().CloseAsync(http, balance, cancellationToken);
+        }
+
         var session = await advancer.AdvanceAsync(balance.SessionId, cancellationToken);
         switch (session?.State)
         {

@@ -21,15 +21,16 @@ public sealed record CredentialCheck(PaidBalance? Balance, string? Rejection)
 /// <list type="bullet">
 /// <item><c>L402</c>/<c>LSAT &lt;macaroon&gt;:&lt;preimage&gt;</c> (also as <c>Bearer</c>): a bLIP-0026 macaroon whose token id
 /// is the session, or the session's own macaroon with the preimage of its deposit;</item>
-/// <item><c>Payment &lt;credential&gt;</c>: a Lightning charge; the challenge's HMAC is ours, the preimage hashes to the
-/// payment hash, and that invoice funds a session;</item>
+/// <item><c>Payment &lt;credential&gt;</c>: a Lightning charge (the challenge's HMAC is ours, the preimage hashes to the
+/// payment hash, and that invoice funds a session), or a Lightning session's action (<see cref="PaymentSessionCredentials"/>);</item>
 /// <item><c>Bearer &lt;session macaroon&gt;</c>: spends, cannot withdraw.</item>
 /// </list>
 /// A challenge's <c>expires</c> bounds when its invoice may be paid; a matching preimage proves it was, so a paid
 /// credential is replayed for as long as its balance lasts.
 /// </summary>
 public sealed class PaymentCredentials(
-    TimmyDbContext db, BalanceTokens tokens, SessionMacaroons sessionMacaroons, ChallengeSecret secret, IOptions<BoundaryOptions> options)
+    TimmyDbContext db, BalanceTokens tokens, SessionMacaroons sessionMacaroons, ChallengeSecret secret, PaymentSessionCredentials sessions,
+    IOptions<BoundaryOptions> options)
 {
     public async Task<CredentialCheck> CheckAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -107,9 +108,10 @@ public sealed class PaymentCredentials(
         }
 
         var challenge = credential.Challenge;
-        if (challenge.Realm != options.Value.Realm || challenge.Method != LightningCharge.Method || challenge.Intent != LightningCharge.Intent)
+        if (challenge.Realm != options.Value.Realm || challenge.Method != LightningCharge.Method
+            || challenge.Intent is not (LightningCharge.Intent or LightningSession.Intent))
         {
-            return Reject($"Invalid Payment credential: this server takes realm \"{options.Value.Realm}\", method lightning, intent charge");
+            return Reject($"Invalid Payment credential: this server takes realm \"{options.Value.Realm}\", method lightning, intent charge or session");
         }
 
         if (!challenge.IsIssuedWith(await secret.GetAsync(cancellationToken)))
@@ -117,18 +119,19 @@ public sealed class PaymentCredentials(
             return Reject("Invalid Payment credential: the challenge was not issued here (its id does not verify)");
         }
 
+        if (challenge.Intent == LightningSession.Intent)
+        {
+            return await sessions.CheckAsync(credential, cancellationToken);
+        }
+
         var hash = LightningCharge.PaymentHashOf(challenge.Request);
-        var preimage = credential.Preimage;
-        if (hash is null || !PaymentHash.IsValid(hash) || preimage is not { Length: 64 } || !preimage.All(Uri.IsHexDigit)
-            || !L402.PreimageMatches(Convert.FromHexString(preimage), Convert.FromHexString(hash)))
+        if (!L402.PreimageMatches(credential.Preimage, hash))
         {
             return Reject("Invalid Payment credential: the preimage does not match the payment hash");
         }
 
-        hash = hash.ToLowerInvariant();
-        var sessionId = await db.Invoices.AsNoTracking().Where(i => i.PaymentHash == hash && i.SessionId != null)
-            .Select(i => i.SessionId).FirstOrDefaultAsync(cancellationToken);
-        return sessionId is { } id
+        hash = hash!.ToLowerInvariant();
+        return await FundingInvoices.SessionFundedByAsync(db, hash, cancellationToken) is { } id
             ? new(new PaidBalance(id, CredentialKind.Payment, hash, challenge.Id), null)
             : Reject("Invalid Payment credential: its invoice funds no balance here");
     }
@@ -154,10 +157,7 @@ public sealed class PaymentCredentials(
     }
 
     private Task<string?> DepositHashAsync(Guid sessionId, CancellationToken cancellationToken) =>
-        db.Invoices.AsNoTracking()
-            .Where(i => i.SessionId == sessionId && i.Kind == InvoiceKind.SessionDeposit)
-            .Select(i => i.PaymentHash)
-            .FirstOrDefaultAsync(cancellationToken);
+        FundingInvoices.DepositHashAsync(db, sessionId, cancellationToken);
 
-    private static CredentialCheck Reject(string why) => new(null, why);
+    internal static CredentialCheck Reject(string why) => new(null, why);
 }

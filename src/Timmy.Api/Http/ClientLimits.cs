@@ -38,6 +38,7 @@ public static class ClientLimits
     {
         services.Configure<CreationRateLimitOptions>(configuration.GetSection(CreationRateLimitOptions.Section));
         services.Configure<StreamsOptions>(configuration.GetSection(StreamsOptions.Section));
+        services.AddSingleton<CreationLimiter>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -85,13 +86,20 @@ public static class ClientLimits
             message = $"Rate limit exceeded: at most {permits} jobs or sessions created per minute per client";
         }
 
-        if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+        message += RetryAfter(http, context.Lease);
+        await http.Response.WriteAsJsonAsync(new ApiError(message), cancellationToken);
+    }
+
+    /// <summary>Sets Retry-After from a refused lease; returns the sentence that tells the client, or "" when the lease names no wait.</summary>
+    public static string RetryAfter(HttpContext http, RateLimitLease lease)
+    {
+        if (!lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
         {
-            var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
-            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            message += $". Try again in {seconds} s";
+            return "";
         }
 
-        await http.Response.WriteAsJsonAsync(new ApiError(message), cancellationToken);
+        var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return $". Try again in {seconds} s";
     }
 }

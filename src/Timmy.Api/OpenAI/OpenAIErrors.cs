@@ -26,6 +26,7 @@ public static class OpenAIErrors
         StatusCodes.Status401Unauthorized => new(message, "invalid_request_error", param, code ?? "invalid_api_key"),
         StatusCodes.Status402PaymentRequired => new(message, "insufficient_quota", param, code ?? "payment_required", PaymentOffer.From(payment)),
         StatusCodes.Status404NotFound => new(message, "invalid_request_error", param, code ?? "not_found"),
+        StatusCodes.Status429TooManyRequests => new(message, "requests", param, code ?? "rate_limit_exceeded"),
         >= 500 => new(message, "api_error", param, code),
         _ => new(message, "invalid_request_error", param, code),
     };

@@ -25,6 +25,13 @@ public interface IPaymentBackend
     /// </summary>
     Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Pays <paramref name="amountSats"/> to an invoice that carries no amount (a Payment session's return invoice), with
+    /// the same outcomes as <see cref="PayInvoiceAsync(string, CancellationToken)"/>. A node that cannot certainly did not pay.
+    /// </summary>
+    Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, long amountSats, CancellationToken cancellationToken) =>
+        throw new PaymentBackendException($"The {Name} node does not pay invoices without an amount");
+
     /// <summary>What became of a payment this node was asked to make; null when the node has no payment with this hash.</summary>
     Task<OutgoingPaymentStatus?> GetOutgoingPaymentAsync(string paymentHash, CancellationToken cancellationToken);
 }

@@ -23,9 +23,10 @@ public static class PayoutInvoices
 
     /// <summary>
     /// Why the invoice cannot be paid <paramref name="amountSats"/> on <paramref name="network"/>, or null when it can;
-    /// <paramref name="paymentHash"/> is its payment hash (hex) once it decodes.
+    /// <paramref name="paymentHash"/> is its payment hash (hex) once it decodes. <paramref name="amountSats"/> null: a
+    /// return invoice, which must carry no amount, since what it is paid is whatever is left when the session closes.
     /// </summary>
-    public static string? Problem(string paymentRequest, long amountSats, BitcoinNetwork network, DateTimeOffset now, out string paymentHash)
+    public static string? Problem(string paymentRequest, long? amountSats, BitcoinNetwork network, DateTimeOffset now, out string paymentHash)
     {
         paymentHash = "";
         if (!Bolt11Invoice.TryDecode(paymentRequest.Trim(), out var invoice, out var error))
@@ -36,6 +37,13 @@ public static class PayoutInvoices
         if (invoice.Network != network)
         {
             return $"Invoice is for {invoice.Network}, but this node is on {network}";
+        }
+
+        if (amountSats is null)
+        {
+            paymentHash = invoice.PaymentHashHex;
+            return invoice.AmountMsat is not null ? "A return invoice must carry no amount: it is paid whatever is left"
+                : invoice.IsExpired(now) ? "Invoice has expired" : null;
         }
 
         if (invoice.AmountMsat is not { } msat)

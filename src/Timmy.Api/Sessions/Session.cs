@@ -53,6 +53,9 @@ public sealed class Session
 
     public Guid? PendingTopupInvoiceId { get; private set; }
 
+    /// <summary>The client's amountless invoice that a Payment session's <c>close</c> refunds what is left to.</summary>
+    public string? ReturnInvoice { get; private set; }
+
     public List<Invoice> Invoices { get; private init; } = [];
 
     public Invoice? DepositInvoice => Invoices.FirstOrDefault(i => i.Kind == InvoiceKind.SessionDeposit);
@@ -156,6 +159,11 @@ public sealed class Session
     public static SessionChange ClaimTopupSlot(Guid? replaced, Guid invoiceId) => new(
         s => s.PendingTopupInvoiceId == replaced && (s.State == SessionState.Active || s.State == SessionState.Paused),
         set => set.SetProperty(s => s.PendingTopupInvoiceId, invoiceId));
+
+    /// <summary>Keeps the return invoice a Payment session's <c>open</c> named (the latest one: the deposit's preimage proves the sender).</summary>
+    public static SessionChange KeepReturnInvoice(string invoice) => new(
+        s => s.ReturnInvoice != invoice,
+        set => set.SetProperty(s => s.ReturnInvoice, invoice));
 
     internal static void EnsureLegal(SessionState from, SessionState to)
     {

@@ -16,7 +16,8 @@ public sealed record SessionPrincipal(Guid SessionId, bool CanWithdraw = false);
 /// <summary>
 /// Admits a request on <c>/api/sessions/{id}/…</c> only with a credential for that session, in three steps: read and
 /// verify it (<see cref="PaymentCredentials"/>: the bearer macaroon, L402 with the macaroon and the deposit's preimage,
-/// or a Payment credential of an invoice that funded it), check it names the session in the route, attach the
+/// a Payment charge of an invoice that funded it, or any Payment session action for it; a <c>close</c> here only proves,
+/// the boundary's paid routes are where it closes), check it names the session in the route, attach the
 /// <see cref="SessionPrincipal"/> for the handler. A session that does not exist is a 404 before any credential is
 /// looked at; a credential that does not verify, or is another session's, is a 401. A credential that proves a
 /// payment gets a <c>Payment-Receipt</c> on success.

@@ -18,8 +18,8 @@ public enum SessionRefusal
     InsufficientBalance,
 }
 
-/// <summary>A request's end: it ran (<see cref="Run"/>), or it was refused before anything was reserved, and why.</summary>
-public sealed record SessionSubmission(SessionRunResult? Run, SessionRefusal Refusal = default, string? Message = null);
+/// <summary>A request's end: it ran (<see cref="Run"/>), or it was refused before anything was reserved, and why (and what it may cost).</summary>
+public sealed record SessionSubmission(SessionRunResult? Run, SessionRefusal Refusal = default, string? Message = null, long WorstCaseSats = 0);
 
 /// <summary>
 /// Runs one request against a session's balance in three steps, so the balance can never go negative:
@@ -58,9 +58,10 @@ public sealed partial class SessionRequestRunner(
 
         // The reservation failed: either the session changed state meanwhile, or the balance is short.
         var now = (await advancer.AdvanceAsync(sessionId, cancellationToken))!;
+        var worstCase = await WorstCaseSatsAsync(request, cancellationToken);
         return NotActive(now.State) ?? new(null, SessionRefusal.InsufficientBalance,
-            $"Insufficient balance: this request may cost up to {await WorstCaseSatsAsync(request, cancellationToken)} sats " +
-            $"and the balance is {now.BalanceSats} sats. Top up the session to continue.");
+            $"Insufficient balance: this request may cost up to {worstCase} sats " +
+            $"and the balance is {now.BalanceSats} sats. Top up the session to continue.", worstCase);
     }
 
     private static SessionSubmission? NotActive(SessionState state) => state switch

@@ -38,7 +38,8 @@ public sealed partial class SessionWithdrawals(
     ILogger<SessionWithdrawals> logger)
 {
     /// <summary>Withdraws the balance of the session, brought up to date first (a payment may just have been credited).</summary>
-    public async Task<WithdrawalOutcome> WithdrawAsync(Guid sessionId, string paymentRequest, CancellationToken cancellationToken)
+    /// <param name="returnInvoice">The invoice carries no amount and is paid the balance (a Payment session's close).</param>
+    public async Task<WithdrawalOutcome> WithdrawAsync(Guid sessionId, string paymentRequest, CancellationToken cancellationToken, bool returnInvoice = false)
     {
         var session = await advancer.AdvanceAsync(sessionId, cancellationToken);
         if (session is null)
@@ -53,7 +54,7 @@ public sealed partial class SessionWithdrawals(
         }
 
         var now = clock.GetUtcNow();
-        if (PayoutInvoices.Problem(paymentRequest, amount, lightning.Value.BitcoinNetwork, now, out var hash) is { } problem)
+        if (PayoutInvoices.Problem(paymentRequest, returnInvoice ? null : amount, lightning.Value.BitcoinNetwork, now, out var hash) is { } problem)
         {
             return new(WithdrawalStatus.InvalidInvoice, problem);
         }
@@ -87,7 +88,9 @@ public sealed partial class SessionWithdrawals(
         try
         {
             // Not the request's token: once the payout has started, a client hanging up must not abandon it halfway.
-            await payments.PayInvoiceAsync(paymentRequest, CancellationToken.None);
+            await (returnInvoice
+                ? payments.PayInvoiceAsync(paymentRequest, amount, CancellationToken.None)
+                : payments.PayInvoiceAsync(paymentRequest, CancellationToken.None));
         }
         catch (PaymentOutcomeUnknownException ex)
         {

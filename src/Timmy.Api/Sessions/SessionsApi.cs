@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Timmy.Api.Boundary;
 using Timmy.Api.Credentials;
 using Timmy.Api.Errors;
 using Timmy.Api.Http;
@@ -98,7 +99,7 @@ public static class SessionsApi
     }
 
     private static async Task<Results<Ok<SessionRequestResponse>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>, JsonHttpResult<ApiError>>> SubmitRequestAsync(
-        HttpContext http, SessionRequestRunner runner, IOptions<JobOptions> jobOptions, CancellationToken cancellationToken)
+        HttpContext http, SessionRequestRunner runner, Challenges challenges, IOptions<JobOptions> jobOptions, CancellationToken cancellationToken)
     {
         var (request, error) = await TextInput.ReadFieldAsync(
             http.Request, "request", JobsApi.RequestRequired, jobOptions.Value.MaxRequestChars, cancellationToken);
@@ -107,9 +108,16 @@ public static class SessionsApi
             return ApiErrors.BadRequest(error);
         }
 
-        var submission = await runner.SubmitAsync(http.Principal<SessionPrincipal>().SessionId, request!, cancellationToken);
+        var sessionId = http.Principal<SessionPrincipal>().SessionId;
+        var submission = await runner.SubmitAsync(sessionId, request!, cancellationToken);
         if (submission.Run is not { } run)
         {
+            if (submission.Refusal == SessionRefusal.InsufficientBalance)
+            {
+                // The seed's body stays as it was; the challenges beside it let a 402 client top this session up.
+                await challenges.OfferAsync(http, submission.WorstCaseSats, sessionId, mayOpen: false, cancellationToken);
+            }
+
             return submission.Refusal switch
             {
                 SessionRefusal.SessionNotFound => ApiErrors.NotFound(submission.Message!),

@@ -7,8 +7,8 @@ using Timmy.Tests.Infrastructure;
 
 namespace Timmy.Tests.Boundary;
 
-/// <summary>A 402 as a standard client reads it: the three challenges of its WWW-Authenticate, and its JSON body.</summary>
-public sealed record Challenge402(PaymentChallenge Payment, string Macaroon, string Invoice, IReadOnlyList<AuthChallenge> All, JsonElement Body)
+/// <summary>A 402 as a standard client reads it: the four challenges of its WWW-Authenticate (Payment charge and session, L402, LSAT), and its JSON body.</summary>
+public sealed record Challenge402(PaymentChallenge Payment, PaymentChallenge Session, string Macaroon, string Invoice, IReadOnlyList<AuthChallenge> All, JsonElement Body)
 {
     public string PaymentHash => Bolt11Invoice.Decode(Invoice).PaymentHashHex;
 }
@@ -22,9 +22,10 @@ public static class Buyer
     {
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
         var all = response.Headers.WwwAuthenticate.SelectMany(h => AuthHeader.Parse(h.ToString())).ToList();
-        var payment = PaymentChallenge.ParseList(string.Join(", ", response.Headers.WwwAuthenticate.Select(h => h.ToString()))).Single();
+        var payments = PaymentChallenge.ParseList(string.Join(", ", response.Headers.WwwAuthenticate.Select(h => h.ToString())));
         var l402 = all.Single(c => c.Scheme == "L402");
-        return new Challenge402(payment, l402.Parameters["macaroon"], l402.Parameters["invoice"], all, await response.ReadJsonAsync());
+        return new Challenge402(payments.Single(p => p.Intent == LightningCharge.Intent), payments.Single(p => p.Intent == LightningSession.Intent),
+            l402.Parameters["macaroon"], l402.Parameters["invoice"], all, await response.ReadJsonAsync());
     }
 
     public static async Task<Challenge402> ChallengeAsync(this HttpClient client, string path = Image) =>

@@ -16,11 +16,14 @@ public sealed class PaidOpenApiTests : IDisposable
         var schemes = doc["components"]!["securitySchemes"]!.AsObject();
         Assert.Equal("L402", schemes["L402"]!["scheme"]!.GetValue<string>());
         Assert.Equal("Payment", schemes["Payment"]!["scheme"]!.GetValue<string>());
+        Assert.Contains("`session`", schemes["Payment"]!["description"]!.GetValue<string>());
         foreach (var (path, method) in new[] { ("/gemini/generate-image", "post"), ("/gemini/conversations/{id}/messages", "post"), ("/gemini/conversations", "get") })
         {
             var operation = doc["paths"]![path]![method]!;
             Assert.NotNull(operation["responses"]!["402"]!["headers"]!["WWW-Authenticate"]);
             Assert.NotNull(operation["responses"]!["401"]);
+            Assert.NotNull(operation["responses"]!["429"]);
+            Assert.Contains("intent=\"session\"", operation["responses"]!["402"]!["headers"]!["WWW-Authenticate"]!["description"]!.GetValue<string>());
             var security = operation["security"]!.AsArray().Select(r => r!.AsObject().Single().Key).ToList();
             Assert.Equal(["L402", "Payment"], security);
             Assert.False(string.IsNullOrEmpty(operation["x-timmy-price"]!.GetValue<string>()));

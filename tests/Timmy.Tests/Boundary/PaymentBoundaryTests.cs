@@ -18,9 +18,9 @@ public sealed class PaymentBoundaryTests : IDisposable
         var response = await _factory.CreateClient().DrawAsync(null);
 
         var challenge = await Buyer.ReadChallengeAsync(response);
-        Assert.Equal(["Payment", "L402", "LSAT"], challenge.All.Select(c => c.Scheme));
-        Assert.Equal(challenge.Macaroon, challenge.All[2].Parameters["macaroon"]);
-        Assert.Equal(challenge.Invoice, challenge.All[2].Parameters["invoice"]);
+        Assert.Equal(["Payment", "Payment", "L402", "LSAT"], challenge.All.Select(c => c.Scheme));
+        Assert.Equal(challenge.Macaroon, challenge.All[3].Parameters["macaroon"]);
+        Assert.Equal(challenge.Invoice, challenge.All[3].Parameters["invoice"]);
         var invoice = Bolt11Invoice.Decode(challenge.Invoice);
         Assert.Equal(BitcoinNetwork.Regtest, invoice.Network);
         Assert.Equal(1_000_000, invoice.AmountMsat);

@@ -31,6 +31,21 @@ public static class TestPeers
         return request;
     }
 
+    /// <summary>A factory with these settings whose requests may name their peer (for the per-client limits).</summary>
+    public static TimmyFactory FactoryWithPeers(params (string Key, string Value)[] settings) => new()
+    {
+        Settings = settings.ToDictionary(s => s.Key, s => (string?)s.Value),
+        TestServices = s => s.AddTestPeers(),
+    };
+
+    /// <summary>A client of a <see cref="FactoryWithPeers"/> factory whose every request comes from <paramref name="peer"/>.</summary>
+    public static HttpClient ClientFrom(this TimmyFactory factory, string peer)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add(PeerHeader, peer);
+        return client;
+    }
+
     private sealed class PeerFilter : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>

@@ -54,7 +54,7 @@ public sealed class OpenAIApiTests : IDisposable
         var response = await client.CompleteAsync(null);
 
         var challenge = await Buyer.ReadChallengeAsync(response);
-        Assert.Equal(["Payment", "L402", "LSAT"], challenge.All.Select(c => c.Scheme));
+        Assert.Equal(["Payment", "Payment", "L402", "LSAT"], challenge.All.Select(c => c.Scheme));
         var error = challenge.Body.GetProperty("error");
         Assert.Equal("insufficient_quota", error.Str("type"));
         Assert.Equal("payment_required", error.Str("code"));

@@ -54,6 +54,17 @@ public sealed class LndBackendTests : FakeServerTests<FakeLnd>
     }
 
     [Fact]
+    public async Task An_amount_is_sent_only_when_paying_an_invoice_that_carries_none()
+    {
+        var settings = Fake.TimmySettings().With();
+
+        await settings.UseBackendAsync(b => b.PayInvoiceAsync(Fake.Book.IssuePayable(100).PaymentRequest, 950, default));
+        Assert.Equal("950", Fake.LastAmt);
+        await settings.UseBackendAsync(b => b.PayInvoiceAsync(Fake.Book.IssuePayable(100).PaymentRequest, default));
+        Assert.Null(Fake.LastAmt);
+    }
+
+    [Fact]
     public async Task A_settle_date_from_lnd_becomes_the_paid_time()
     {
         var created = await Fake.TimmySettings().With().UseBackendAsync(b => b.CreateInvoiceAsync(PaymentBackends.InvoiceOf(10), default));

@@ -14,8 +14,8 @@ public sealed class ClientLimitTests : IDisposable
     public async Task Creating_jobs_and_sessions_is_limited_per_client_with_a_429_and_retry_after()
     {
         var factory = Factory(("CreationRateLimit:PermitsPerMinute", "3"));
-        var alice = Client(factory, "198.51.100.1");
-        var bob = Client(factory, "2001:db8:5:6::1");
+        var alice = factory.ClientFrom("198.51.100.1");
+        var bob = factory.ClientFrom("2001:db8:5:6::1");
         await alice.CreateJobAsync("What is a satoshi?");
         await alice.CreateSessionAsync(1000);
         await alice.CreateJobAsync("What is a channel?");
@@ -34,7 +34,7 @@ public sealed class ClientLimitTests : IDisposable
     [Fact]
     public async Task Zero_turns_the_creation_limit_off()
     {
-        var alice = Client(Factory(("CreationRateLimit:PermitsPerMinute", "0")), "198.51.100.1");
+        var alice = Factory(("CreationRateLimit:PermitsPerMinute", "0")).ClientFrom("198.51.100.1");
 
         for (var i = 0; i < 5; i++)
         {
@@ -47,8 +47,8 @@ public sealed class ClientLimitTests : IDisposable
     {
         // Chat open to all (Chat:Free), so the stream cap is what refuses, not the payment boundary.
         var factory = Factory(("Streams:MaxPerClient", "2"), ("Chat:Free", "true"));
-        var alice = Client(factory, "198.51.100.1");
-        var bob = Client(factory, "198.51.100.2");
+        var alice = factory.ClientFrom("198.51.100.1");
+        var bob = factory.ClientFrom("198.51.100.2");
         var jobId = (await alice.CreateJobIdAsync()).ToString();
         var conversation = await alice.CreateConversationAsync();
         var first = await JobEventStream.OpenAsync(alice, jobId);
@@ -67,20 +67,9 @@ public sealed class ClientLimitTests : IDisposable
         again.Dispose();
     }
 
-    private static HttpClient Client(TimmyFactory factory, string peer)
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add(TestPeers.PeerHeader, peer);
-        return client;
-    }
-
     private TimmyFactory Factory(params (string Key, string Value)[] settings)
     {
-        var factory = new TimmyFactory
-        {
-            Settings = settings.ToDictionary(s => s.Key, s => (string?)s.Value),
-            TestServices = s => s.AddTestPeers(),
-        };
+        var factory = TestPeers.FactoryWithPeers(settings);
         _factories.Add(factory);
         return factory;
     }

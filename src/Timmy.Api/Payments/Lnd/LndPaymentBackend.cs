@@ -60,9 +60,14 @@ public sealed class LndPaymentBackend(HttpClient http, IOptions<LndOptions> opti
         };
     }
 
-    public async Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, CancellationToken cancellationToken)
+    public Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, CancellationToken cancellationToken) =>
+        PayAsync(new LndSendPayment(paymentRequest, _options.PaymentTimeoutSeconds, Int64(_options.FeeLimitSats)), cancellationToken);
+
+    public Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, long amountSats, CancellationToken cancellationToken) =>
+        PayAsync(new LndSendPayment(paymentRequest, _options.PaymentTimeoutSeconds, Int64(_options.FeeLimitSats), Int64(amountSats)), cancellationToken);
+
+    private async Task<OutgoingPayment> PayAsync(LndSendPayment body, CancellationToken cancellationToken)
     {
-        var body = new LndSendPayment(paymentRequest, _options.PaymentTimeoutSeconds, Int64(_options.FeeLimitSats));
         using var message = new HttpRequestMessage(HttpMethod.Post, "v2/router/send") { Content = Json(body) };
         message.Options.Set(OutboundResilience.NoRetry, true);
         using var response = await NodeHttp.SendPayoutAsync(http, message, Node, cancellationToken, HttpCompletionOption.ResponseHeadersRead);

@@ -8,7 +8,10 @@ internal sealed record LndAddedInvoice(string? RHash, string? PaymentRequest);
 
 internal sealed record LndInvoice(string? RHash, string? State, long? SettleDate, long? CreationDate, long? Expiry, long? SettleIndex);
 
-internal sealed record LndSendPayment(string PaymentRequest, int TimeoutSeconds, string FeeLimitSat);
+/// <param name="Amt">Sats to pay an invoice that carries no amount; left out otherwise (LND refuses it beside an amount).</param>
+internal sealed record LndSendPayment(
+    string PaymentRequest, int TimeoutSeconds, string FeeLimitSat,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Amt = null);
 
 internal sealed record LndPayment(string? PaymentHash, string? Status, long? ValueSat, string? PaymentPreimage, string? FailureReason);
 

@@ -82,7 +82,13 @@ public sealed class StubPaymentBackend(
     public async Task<string?> PreimageOfAsync(string paymentHash, CancellationToken cancellationToken) =>
         (await book.FindAsync(paymentHash, cancellationToken))?.Preimage;
 
-    public async Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, CancellationToken cancellationToken)
+    public Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, CancellationToken cancellationToken) =>
+        PayAsync(paymentRequest, null, cancellationToken);
+
+    public Task<OutgoingPayment> PayInvoiceAsync(string paymentRequest, long amountSats, CancellationToken cancellationToken) =>
+        PayAsync(paymentRequest, amountSats, cancellationToken);
+
+    private async Task<OutgoingPayment> PayAsync(string paymentRequest, long? amountSats, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TimmyDbContext>();
@@ -90,7 +96,7 @@ public sealed class StubPaymentBackend(
         // other invoice it needs a decoder.
         var own = await db.StubInvoices.AsNoTracking()
             .FirstOrDefaultAsync(i => i.PaymentRequest == paymentRequest, cancellationToken);
-        var decoded = own is not null ? (own.PaymentHash, own.AmountSats) : StubInvoiceDecoder.Decode(paymentRequest);
+        var decoded = own is not null ? (own.PaymentHash, own.AmountSats) : StubInvoiceDecoder.Decode(paymentRequest, amountSats);
         var (preimage, _) = PaymentHash.NewPreimage();
         var payment = new StubPayment
         {

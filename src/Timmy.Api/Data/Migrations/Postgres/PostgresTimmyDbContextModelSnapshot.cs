@@ -423,6 +423,9 @@ namespace Timmy.Api.Data.Migrations.Postgres
                     b.Property<long>("ReservedSats")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ReturnInvoice")
+                        .HasColumnType("text");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -414,6 +414,9 @@ namespace Timmy.Api.Data.Migrations.Sqlite
                     b.Property<long>("ReservedSats")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ReturnInvoice")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(32)
