@@ -12,7 +12,7 @@ namespace Timmy.Api.Data.CompiledModels.Postgres
     public partial class PostgresTimmyDbContextModel
     {
         private PostgresTimmyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("65e4e38b-e544-489a-9a43-475b9af03c2f"), entityTypeCount: 14)
+            : base(skipDetectChanges: false, modelId: new Guid("0f16b1ad-e3ea-4ce8-82a8-543e0104a2d6"), entityTypeCount: 14)
         {
         }
 

@@ -20,7 +20,7 @@ namespace Timmy.Api.Data.CompiledModels.Postgres
                 "Timmy.Api.Sessions.Session",
                 typeof(Session),
                 baseEntityType,
-                propertyCount: 7,
+                propertyCount: 8,
                 navigationCount: 1,
                 unnamedIndexCount: 1,
                 keyCount: 1);
@@ -74,6 +74,14 @@ namespace Timmy.Api.Data.CompiledModels.Postgres
                 fieldInfo: typeof(Session).GetField("<ReservedSats>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
             reservedSats.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var returnInvoice = runtimeEntityType.AddProperty(
+                "ReturnInvoice",
+                typeof(string),
+                propertyInfo: typeof(Session).GetProperty("ReturnInvoice", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Session).GetField("<ReturnInvoice>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            returnInvoice.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var state = runtimeEntityType.AddProperty(
                 "State",

@@ -11,7 +11,7 @@ namespace Timmy.Api.Data.CompiledModels.Sqlite
     public partial class SqliteTimmyDbContextModel
     {
         private SqliteTimmyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("4fa5bcfc-315a-4594-b762-897f347ec0a5"), entityTypeCount: 14)
+            : base(skipDetectChanges: false, modelId: new Guid("f6f4efee-15b8-413c-877c-0b548da2b5c9"), entityTypeCount: 14)
         {
         }
 
