@@ -60,8 +60,8 @@ wait_healthy() {
   return 1
 }
 
-# start_timmy NAME [VAR=VALUE ...]: starts Timmy as the README does, with a fresh SQLite file and any extra
-# environment (the per-client creation limit and stream cap are off: all load comes from one loopback client).
+# start_timmy NAME [VAR=VALUE ...]: starts Timmy as the README does, on $OUT/NAME.db (fresh unless it exists), with any
+# extra environment (the per-client creation limit and stream cap are off: all load comes from one loopback client).
 # Sets SERVER_URL, SERVER_PID (the Timmy.Api process itself), SERVER_LAUNCHER (its `dotnet run`), STARTUP_MS
 # (from launching `dotnet run` to the first healthz 200), APPHOST_STARTUP_MS (from the Timmy.Api
 # process's own start, per the kernel, to that 200) and APPHOST_STARTUP_CPU_MS (the CPU it used until then).
@@ -88,6 +88,19 @@ start_timmy() {
   APPHOST_STARTUP_MS=$(awk -v up="$uptime" -v start="${fields[19]}" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { printf "%d", (up - start / hz) * 1000 }')
   APPHOST_STARTUP_CPU_MS=$(cpu_ms "$SERVER_PID")
+}
+
+# start_published NAME: starts the published (ReadyToRun) build as an operator deploys it, with the configuration
+# start_timmy gives (Development: the dev payment endpoint pays the bench's invoices) on $OUT/NAME.db, and no launcher
+# in between. Sets SERVER_URL, SERVER_PID, SERVER_LAUNCHER (the same process) and the start figures as start_timmy.
+start_published() {
+  local name=$1 url
+  url=http://127.0.0.1:$(free_port)
+  start_peer "$name" "$url" env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_CONTENTROOT="$PUBLISHED" \
+    CreationRateLimit__PermitsPerMinute=0 Streams__MaxPerClient=0 ConnectionStrings__Timmy="Data Source=$OUT/$name.db" \
+    "$PUBLISHED/Timmy.Api" --urls "$url"
+  SERVER_URL=$url SERVER_PID=$PEER_PID SERVER_LAUNCHER=$PEER_PID
+  APPHOST_STARTUP_MS=$PEER_STARTUP_MS APPHOST_STARTUP_CPU_MS=$PEER_STARTUP_CPU_MS
 }
 
 # stop_server SERVER_PID LAUNCHER_PID
@@ -218,14 +231,19 @@ peer_command() {
 }
 
 # footprint_round ROUND: each server in turn, alone: start it, give it one piece of work (Timmy a complete job,
-# a peer one poll), wait IDLE_SECONDS, read its RSS, stop it. Records fp_NAME_ROUND.{start_ms,start_cpu_ms,idle_rss_mb}.
+# a peer one poll), wait IDLE_SECONDS, read its RSS, stop it. Timmy starts as a restart does, on a database whose
+# schema is current ($OUT/schema.db), both as the README runs it and as published. Records
+# fp_NAME_ROUND.{start_ms,start_cpu_ms,idle_rss_mb}.
 footprint_round() {
   local r=$1 name url
-  start_timmy "fp_timmy_$r"
-  complete_job "$SERVER_URL" >/dev/null
-  sleep "$IDLE_SECONDS"
-  record "fp_timmy_$r" "start_ms=$APPHOST_STARTUP_MS start_cpu_ms=$APPHOST_STARTUP_CPU_MS idle_rss_mb=$(($(status_kb "$SERVER_PID" VmRSS) / 1024))"
-  stop_server "$SERVER_PID" "$SERVER_LAUNCHER"
+  for name in timmy published; do
+    cp "$OUT/schema.db" "$OUT/fp_${name}_$r.db"
+    if [[ $name == timmy ]]; then start_timmy "fp_${name}_$r"; else start_published "fp_${name}_$r"; fi
+    complete_job "$SERVER_URL" >/dev/null
+    sleep "$IDLE_SECONDS"
+    record "fp_${name}_$r" "start_ms=$APPHOST_STARTUP_MS start_cpu_ms=$APPHOST_STARTUP_CPU_MS idle_rss_mb=$(($(status_kb "$SERVER_PID" VmRSS) / 1024))"
+    stop_server "$SERVER_PID" "$SERVER_LAUNCHER"
+  done
   for name in "${PEERS[@]}"; do
     url=http://127.0.0.1:$(free_port)
     # shellcheck disable=SC2046 # the command is split into words on purpose
@@ -235,6 +253,12 @@ footprint_round() {
     record "fp_${name}_$r" "start_ms=$PEER_STARTUP_MS start_cpu_ms=$PEER_STARTUP_CPU_MS idle_rss_mb=$(($(status_kb "$PEER_PID" VmRSS) / 1024))"
     stop_pid "$PEER_PID"
   done
+}
+
+# schema_db: $OUT/schema.db, an empty database with the current schema (one start of Timmy migrates it).
+schema_db() {
+  start_timmy schema
+  stop_server "$SERVER_PID" "$SERVER_LAUNCHER"
 }
 
 # mean_of NAME KEY: the mean of R[fp_NAME_1.KEY] .. R[fp_NAME_N.KEY] over FOOTPRINT_ROUNDS, into R[fp_NAME.KEY].
