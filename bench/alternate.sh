@@ -3,6 +3,7 @@
 # each round starts each tree as the README starts it (Release), polls one complete job with wrk, then runs the
 # scale step alone. Usage: bench/alternate.sh OLD_TREE NEW_TREE [ROUNDS]   (e.g. two `git worktree`s)
 # Both trees must be built first: dotnet build -c Release src/Timmy.Api (and bench/Timmy.Bench in NEW_TREE).
+# POLL_ONLY=1 skips the scale step (a round then takes about a minute).
 set -uo pipefail
 OLD=$(cd "$1" && pwd) NEW=$(cd "$2" && pwd) ROUNDS=${3:-3}
 OUT=${BENCH_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/timmy-alternate.XXXXXX")}
@@ -40,6 +41,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
     wrk -t2 -c64 -d8s "$url/api/jobs/$id" >/dev/null
     rps=$(wrk -t2 -c64 -d10s "$url/api/jobs/$id" | awk '$1 == "Requests/sec:" { print $2 }')
     stop "$tree"
+    if [[ -n ${POLL_ONLY:-} ]]; then
+      echo "round $r $label poll_rps=$rps" | tee -a "$OUT/summary.txt"
+      continue
+    fi
     url=$(start "$tree" "$label-scale-$r" Agent__OfflineLatencyMs=3000 Jobs__WorkerConcurrency=10000)
     "$BENCH" scale --base "$url" --pid "$(pgrep -f "$tree/src/Timmy.Api/bin" | head -n 1)" --jobs 10000 \
       --model-latency-ms 3000 --timeout 300 >"$OUT/$label-scale-$r.out" 2>&1
