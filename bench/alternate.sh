@@ -7,6 +7,7 @@
 set -uo pipefail
 OLD=$(cd "$1" && pwd) NEW=$(cd "$2" && pwd) ROUNDS=${3:-3}
 OUT=${BENCH_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/timmy-alternate.XXXXXX")}
+mkdir -p "$OUT"
 BENCH=$NEW/bench/Timmy.Bench/bin/Release/net10.0/Timmy.Bench
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
