@@ -42,18 +42,8 @@ public static class ClientLimits
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(CreationPolicy, http =>
-            {
-                var permits = http.RequestServices.GetRequiredService<IOptions<CreationRateLimitOptions>>().Value.PermitsPerMinute;
-                return permits <= 0
-                    ? RateLimitPartition.GetNoLimiter(string.Empty)
-                    : RateLimitPartition.GetFixedWindowLimiter(ClientKey.For(http), _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = permits,
-                        Window = TimeSpan.FromMinutes(1),
-                        QueueLimit = 0,
-                    });
-            });
+            limiter.AddPolicy(CreationPolicy, http => CreationPartition(
+                ClientKey.For(http), http.RequestServices.GetRequiredService<IOptions<CreationRateLimitOptions>>().Value.PermitsPerMinute));
             limiter.AddPolicy(StreamPolicy, http =>
             {
                 var max = http.RequestServices.GetRequiredService<IOptions<StreamsOptions>>().Value.MaxPerClient;
@@ -89,6 +79,17 @@ public static class ClientLimits
         message += RetryAfter(http, context.Lease);
         await http.Response.WriteAsJsonAsync(new ApiError(message), cancellationToken);
     }
+
+    /// <summary>One client's creation window: <paramref name="permitsPerMinute"/> a minute, none queued; 0 or less is no limit.</summary>
+    public static RateLimitPartition<string> CreationPartition(string client, int permitsPerMinute) =>
+        permitsPerMinute <= 0
+            ? RateLimitPartition.GetNoLimiter(string.Empty)
+            : RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = permitsPerMinute,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            });
 
     /// <summary>Sets Retry-After from a refused lease; returns the sentence that tells the client, or "" when the lease names no wait.</summary>
     public static string RetryAfter(HttpContext http, RateLimitLease lease)

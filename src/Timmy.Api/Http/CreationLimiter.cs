@@ -10,15 +10,8 @@ namespace Timmy.Api.Http;
 /// </summary>
 public sealed class CreationLimiter(IOptions<CreationRateLimitOptions> options) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(client =>
-        options.Value.PermitsPerMinute <= 0
-            ? RateLimitPartition.GetNoLimiter(string.Empty)
-            : RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = options.Value.PermitsPerMinute,
-                Window = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-            }));
+    private readonly PartitionedRateLimiter<string> _limiter =
+        PartitionedRateLimiter.Create<string, string>(client => ClientLimits.CreationPartition(client, options.Value.PermitsPerMinute));
 
     /// <summary>Null when this client may open another balance now; otherwise why not (and Retry-After is set).</summary>
     public string? Refusal(HttpContext http)

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Timmy.Api.Jobs;
-using Timmy.Api.Payments;
 using Timmy.Tests.Infrastructure;
 
 namespace Timmy.Tests.Jobs;
@@ -25,7 +24,8 @@ public sealed class ConcurrentClaimTests : IDisposable
         var jobIds = new List<Guid>();
         for (var i = 0; i < Jobs; i++)
         {
-            jobIds.Add(await AbandonedAsync(client));
+            // Paid, and its worker died holding it: the lease is still live by the real clock.
+            jobIds.Add(await _factory.PaidJobAbandonedInExecutingAsync(client, attempts: 1, TimeSpan.FromMinutes(5)));
         }
 
         // The claimers' clock is ten minutes ahead: to them every one of those leases has run out.
@@ -58,23 +58,4 @@ public sealed class ConcurrentClaimTests : IDisposable
     }
 
     public void Dispose() => _factory.Dispose();
-
-    /// <summary>A job whose work was paid and whose worker died holding it (lease still live by the real clock).</summary>
-    private async Task<Guid> AbandonedAsync(HttpClient client)
-    {
-        var accepted = await client.PayEvalAsync(await client.CreateJobAsync("What is a satoshi?"));
-        var jobId = Guid.Parse(accepted.Str("jobId"));
-        var expires = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5);
-        await _factory.WithDbAsync(async db =>
-        {
-            await db.Invoices.Where(i => i.JobId == jobId && i.Kind == InvoiceKind.JobWork)
-                .ExecuteUpdateAsync(set => set.SetProperty(i => i.PaidAt, DateTimeOffset.UtcNow));
-            return await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set
-                .SetProperty(j => j.State, JobState.Executing)
-                .SetProperty(j => j.LeaseOwner, "a-worker-that-died")
-                .SetProperty(j => j.LeaseExpiresAt, expires)
-                .SetProperty(j => j.Attempts, 1));
-        });
-        return jobId;
-    }
 }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Timmy.Api.Jobs;
-using Timmy.Api.Payments;
 using Timmy.Tests.Fakes;
 using Timmy.Tests.Infrastructure;
 
@@ -11,13 +10,15 @@ namespace Timmy.Tests.Jobs;
 /// <summary>Background work: abandoned jobs are taken up again, and jobs whose workers keep dying fail with their money owed back.</summary>
 public sealed class JobWorkerTests : IDisposable
 {
+    private static readonly TimeSpan LapsedLease = TimeSpan.FromSeconds(-1);
+
     private readonly TimmyFactory _factory = new() { Settings = { ["Jobs:WorkerScanMilliseconds"] = "50" } };
 
     [Fact]
     public async Task A_job_left_executing_by_a_dead_worker_is_finished_once_its_lease_expires()
     {
         var client = _factory.CreateClient();
-        var jobId = await PaidJobAbandonedInExecutingAsync(client, attempts: 1);
+        var jobId = await _factory.PaidJobAbandonedInExecutingAsync(client, attempts: 1, LapsedLease);
 
         var job = await client.PollUntilSettledAsync(jobId.ToString());
 
@@ -74,7 +75,7 @@ public sealed class JobWorkerTests : IDisposable
     public async Task A_job_whose_workers_keep_dying_fails_with_the_work_amount_owed_back()
     {
         var client = _factory.CreateClient();
-        var jobId = await PaidJobAbandonedInExecutingAsync(client, attempts: 3);
+        var jobId = await _factory.PaidJobAbandonedInExecutingAsync(client, attempts: 3, LapsedLease);
 
         var job = await client.PollUntilSettledAsync(jobId.ToString());
 
@@ -89,7 +90,7 @@ public sealed class JobWorkerTests : IDisposable
     {
         var client = _factory.CreateClient();
         var later = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5);
-        var jobId = await PaidJobAbandonedInExecutingAsync(client, attempts: 2, leaseExpiresIn: TimeSpan.FromMinutes(5));
+        var jobId = await _factory.PaidJobAbandonedInExecutingAsync(client, attempts: 2, leaseExpiresIn: TimeSpan.FromMinutes(5));
         var expires = (await _factory.WithDbAsync(db => db.Jobs.SingleAsync())).LeaseExpiresAt;
 
         await using var scope = _factory.Services.CreateAsyncScope();
@@ -165,7 +166,7 @@ public sealed class JobWorkerTests : IDisposable
     public async Task A_live_lease_is_left_alone()
     {
         var client = _factory.CreateClient();
-        var jobId = await PaidJobAbandonedInExecutingAsync(client, attempts: 1, leaseExpiresIn: TimeSpan.FromMinutes(5));
+        var jobId = await _factory.PaidJobAbandonedInExecutingAsync(client, attempts: 1, leaseExpiresIn: TimeSpan.FromMinutes(5));
 
         await Task.Delay(300);
 
@@ -200,25 +201,6 @@ public sealed class JobWorkerTests : IDisposable
         {
             await Task.Delay(10);
         }
-    }
-
-    /// <summary>Drives a job to a paid work invoice, then makes it look as if a worker took it and died.</summary>
-    private async Task<Guid> PaidJobAbandonedInExecutingAsync(HttpClient client, int attempts, TimeSpan? leaseExpiresIn = null)
-    {
-        var accepted = await client.PayEvalAsync(await client.CreateJobAsync("What is a satoshi?"));
-        var jobId = Guid.Parse(accepted.Str("jobId"));
-        var expires = DateTimeOffset.UtcNow + (leaseExpiresIn ?? TimeSpan.FromSeconds(-1));
-        await _factory.WithDbAsync(async db =>
-        {
-            await db.Invoices.Where(i => i.JobId == jobId && i.Kind == InvoiceKind.JobWork)
-                .ExecuteUpdateAsync(set => set.SetProperty(i => i.PaidAt, DateTimeOffset.UtcNow));
-            return await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set
-                .SetProperty(j => j.State, JobState.Executing)
-                .SetProperty(j => j.LeaseOwner, "a-worker-that-died")
-                .SetProperty(j => j.LeaseExpiresAt, expires)
-                .SetProperty(j => j.Attempts, attempts));
-        });
-        return jobId;
     }
 
     public void Dispose() => _factory.Dispose();
