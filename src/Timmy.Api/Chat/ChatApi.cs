@@ -50,6 +50,12 @@ public static class ChatApi
             .RequireRateLimiting(ClientLimits.StreamPolicy)
             .WithMetadata(new PaidOperation("Metered: the chat model's tokens (history in, reply out) at its rates, plus infrastructure and margin, in sats",
                 sp => sp.GetRequiredService<ChatCosts>().MessageHintSats(sp.GetRequiredService<IOptions<PricingOptions>>().Value.BtcPriceUsdFallback)));
+        if (ImagesOff.IsOff(routes))
+        {
+            routes.MapUnavailable("/api/gemini/generate-image", ImagesOff.Unavailable);
+            return group;
+        }
+
         group.MapPost("/generate-image", GenerateImageEndpoint.GenerateImageAsync).WithName("generateGeminiImage")
             .WithSummary("Generate an image from a text prompt")
             .WithJsonRequestBody<GenerateGeminiImageBody>()

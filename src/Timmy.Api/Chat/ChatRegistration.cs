@@ -26,7 +26,10 @@ public static class ChatRegistration
 
         services.AddKeyedSingleton<IChatClient>(ChatKeys.Chat, (sp, _) =>
             new UsageFallbackChatClient(sp.CreateNamed<IChatClient>(Settings(sp).Provider), sp.GetRequiredService<TokenCounter>()));
-        services.AddKeyedSingleton<IImageGenerator>(ChatKeys.Images, (sp, _) => sp.CreateNamed<IImageGenerator>(Settings(sp).ImageProvider));
+        // With images off their routes are not mapped, so nothing asks for the generator.
+        services.AddKeyedSingleton<IImageGenerator>(ChatKeys.Images, (sp, _) => ImagesOff.IsOff(Settings(sp))
+            ? throw new InvalidOperationException(ImagesOff.Message)
+            : sp.CreateNamed<IImageGenerator>(Settings(sp).ImageProvider));
         return services;
     }
 

@@ -28,6 +28,23 @@ public static class OpenAIApi
             {
                 ErrorBody = OpenAIErrors.BoundaryBody,
             });
+        if (ImagesOff.IsOff(routes))
+        {
+            routes.MapUnavailable("/v1/images/generations", () => OpenAIErrors.Result(StatusCodes.Status503ServiceUnavailable, ImagesOff.Message, null, "images_off"));
+        }
+        else
+        {
+            MapImages(group);
+        }
+
+        // Anything else under /v1 answers in OpenAI's shape too, not the rest of the API's.
+        group.MapFallback("{**path}", (string path) => OpenAIErrors.Result(StatusCodes.Status404NotFound,
+            $"Unknown route /v1/{path}: Timmy serves /v1/models, /v1/chat/completions and /v1/images/generations", null, "unknown_url"))
+            .ExcludeFromDescription();
+        return group;
+    }
+
+    private static void MapImages(RouteGroupBuilder group) =>
         group.MapPost("/images/generations", ImageGenerationsEndpoint.GenerateAsync).WithName("createOpenAIImage")
             .WithSummary("Images from a prompt, as b64_json; X-Cost-Sats and X-Balance-Sats headers")
             .RequirePayment(new PaidOperation("Chat:ImagePriceSats per image",
@@ -35,12 +52,6 @@ public static class OpenAIApi
             {
                 ErrorBody = OpenAIErrors.BoundaryBody,
             });
-        // Anything else under /v1 answers in OpenAI's shape too, not the rest of the API's.
-        group.MapFallback("{**path}", (string path) => OpenAIErrors.Result(StatusCodes.Status404NotFound,
-            $"Unknown route /v1/{path}: Timmy serves /v1/models, /v1/chat/completions and /v1/images/generations", null, "unknown_url"))
-            .ExcludeFromDescription();
-        return group;
-    }
 
     private static async Task<IResult> ListModelsAsync(OpenAIModels models, CompletionCosts costs, CancellationToken cancellationToken)
     {

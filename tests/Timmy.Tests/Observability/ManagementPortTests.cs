@@ -89,7 +89,6 @@ public sealed class ManagementPortTests : IDisposable
         // Production refuses the stub node and the offline model unless told these are wanted.
         all["Lightning:AllowStubInProduction"] = "true";
         all["Agent:AllowOfflineInProduction"] = "true";
-        all["Chat:AllowOfflineInProduction"] = "true";
         var factory = new TimmyFactory { EnvironmentName = environment, Settings = all, TestServices = s => s.AddTestPeers() };
         _factories.Add(factory);
         return factory;
