@@ -3,7 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Timmy.Api.Agent;
+using Microsoft.Extensions.Options;
 using Timmy.Api.Chat;
+using Timmy.Api.Sessions;
+using Timmy.Tests.Boundary;
 using Timmy.Tests.Chat;
 using Timmy.Tests.Infrastructure;
 
@@ -18,6 +21,8 @@ public sealed class MissingUsageTests
     private const string Answer = "Lightning is a network of payment channels that settles on Bitcoin, fast and cheap.";
 
     private static readonly int AnswerTokens = new TokenCounter().Count(Answer);
+
+    private static readonly string LongAnswer = string.Join(' ', Enumerable.Repeat(Answer, 40));
 
     [Fact]
     public async Task A_job_whose_model_reports_no_usage_is_charged_for_the_counted_tokens()
@@ -81,8 +86,59 @@ public sealed class MissingUsageTests
         Assert.Equal(new TokenCounter().Count("Say half an answer"), response.Usage?.InputTokenCount);
     }
 
+    [Fact]
+    public async Task A_paid_chat_message_whose_provider_reports_zero_output_tokens_is_debited_for_the_counted_reply()
+    {
+        using var factory = new TimmyFactory
+        {
+            Settings = { ["Chat:Provider"] = "no-output" },
+            TestServices = services => services.AddNamedProvider<IChatClient>("no-output", _ => new ZeroOutputChatClient(LongAnswer)),
+        };
+        var client = factory.CreateClient();
+        var (authorization, _, _) = await client.BuyL402Async();
+        var created = await (await client.SendAsync(HttpMethod.Post, ChatApiClient.Conversations, authorization, new { title = "Usage" })).ReadJsonAsync();
+
+        var reply = await client.SendAsync(HttpMethod.Post, $"{ChatApiClient.Conversations}/{created.GetProperty("id").GetInt32()}/messages",
+            authorization, new { content = "Explain Lightning" });
+
+        Assert.Equal(HttpStatusCode.OK, reply.StatusCode);
+        Assert.Contains("\"done\":true", await reply.Content.ReadAsStringAsync());
+        var costs = factory.Services.GetRequiredService<ChatCosts>();
+        var model = factory.Services.GetRequiredService<IOptions<ChatSettings>>().Value.Model;
+        var expected = await costs.ActualSatsAsync(model, ["Explain Lightning"], LongAnswer,
+            new UsageDetails { InputTokenCount = ZeroOutputChatClient.ReportedInput, OutputTokenCount = new TokenCounter().Count(LongAnswer) }, CancellationToken.None);
+        var asReported = await costs.ActualSatsAsync(model, ["Explain Lightning"], LongAnswer,
+            new UsageDetails { InputTokenCount = ZeroOutputChatClient.ReportedInput, OutputTokenCount = 0 }, CancellationToken.None);
+        Assert.True(expected > asReported, "the reply is long enough for its tokens to cost sats");
+        var debit = await factory.WithDbAsync(db => db.SessionLedger.SingleAsync(e => e.Kind == LedgerEntryKind.UsageDebit));
+        Assert.Equal(expected, -debit.AmountSats);
+    }
+
     private static TimmyFactory WithWorkModel(IChatClient model) => new()
     {
         TestServices = services => services.ReplaceChatClient(AgentKeys.Work, _ => model),
     };
+
+    /// <summary>A provider (or proxy) that streams its answer and then reports input tokens but zero output tokens.</summary>
+    private sealed class ZeroOutputChatClient(string answer) : IChatClient
+    {
+        public const int ReportedInput = 40;
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            yield return new ChatResponseUpdate(ChatRole.Assistant, answer);
+            await Task.Yield();
+            yield return new ChatResponseUpdate { Role = ChatRole.Assistant, Contents = [new UsageContent(new() { InputTokenCount = ReportedInput, OutputTokenCount = 0 })] };
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
 }

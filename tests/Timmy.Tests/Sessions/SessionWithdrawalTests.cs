@@ -132,7 +132,11 @@ public sealed class SessionWithdrawalTests : IAsyncLifetime
 
         var response = await client.WithdrawAsync(id, macaroon, invoice);
 
-        Assert.Contains("back in the session's balance", await response.AssertErrorAsync(HttpStatusCode.InternalServerError));
+        var error = await response.AssertErrorAsync(HttpStatusCode.InternalServerError);
+        Assert.Contains("back in the session's balance", error);
+        // In Timmy's words with a reference for the logs; the node's own text stays in the logs.
+        Assert.Matches(@"\(ref [0-9a-f]{12}\)", error);
+        Assert.DoesNotContain("Insufficient balance", error);
         var session = await client.GetSessionAsync(id);
         Assert.Equal((1000L, "active"), (session.GetProperty("balanceSats").GetInt64(), session.Str("state")));
         Assert.Equal(1000, await LedgerSumAsync(factory, id));
