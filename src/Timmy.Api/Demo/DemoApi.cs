@@ -86,12 +86,14 @@ public static partial class DemoApi
         var after = $"Try again after {decision.ResetAt.UtcDateTime:O}";
         return decision.Refusal switch
         {
-            DemoRefusal.Global => $"Rate limit exceeded: the demo's shared allowance of {options.GlobalRequestsPerWindow} requests " +
+            DemoRefusal.Global => $"Rate limit exceeded: the demo's shared allowance of {Requests(options.GlobalRequestsPerWindow)} " +
                 $"{options.WindowInWords} is used up. {after}",
             DemoRefusal.TooManyClients => $"Rate limit exceeded: the demo is serving as many clients as it can right now. {after}",
-            _ => $"Rate limit exceeded: {decision.Limit} demo requests {options.WindowInWords} per client. {after}",
+            _ => $"Rate limit exceeded: {Requests(decision.Limit, "demo ")} {options.WindowInWords} per client. {after}",
         };
     }
+
+    private static string Requests(long count, string kind = "") => $"{count} {kind}{(count == 1 ? "request" : "requests")}";
 
     private static void WriteHeaders(HttpResponse response, RateLimitDecision decision)
     {

@@ -90,7 +90,7 @@ public sealed class DemoLimitTests : IDisposable
 
         var refused = await DemoAsync(client, "198.51.100.1");
 
-        Assert.Contains("1 demo requests per 10 minutes per client", await refused.AssertErrorAsync(HttpStatusCode.TooManyRequests));
+        Assert.Contains("1 demo request per 10 minutes per client", await refused.AssertErrorAsync(HttpStatusCode.TooManyRequests));
     }
 
     private static Task<HttpResponseMessage> DemoAsync(HttpClient client, string peer, string? forwardedFor = null)
