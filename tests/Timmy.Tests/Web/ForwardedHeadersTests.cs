@@ -11,9 +11,11 @@ public sealed class ForwardedHeadersTests
 {
     [Theory]
     [InlineData("ForwardedHeaders:KnownProxies", "10.0.0.1")]
+    [InlineData("ForwardedHeaders:KnownProxies", "192.0.2.9, 10.0.0.1")]
     [InlineData("ForwardedHeaders:KnownProxies:0", "10.0.0.1")]
     [InlineData("ForwardedHeaders:KnownProxies:1", "10.0.0.1")]
     [InlineData("ForwardedHeaders:KnownNetworks", "10.0.0.0/24")]
+    [InlineData("ForwardedHeaders:KnownNetworks", "192.0.2.0/24,10.0.0.0/24")]
     [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.0/24")]
     public async Task Both_the_comma_separated_and_the_array_form_name_trusted_proxies(string key, string value)
     {
