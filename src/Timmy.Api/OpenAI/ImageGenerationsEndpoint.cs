@@ -34,12 +34,12 @@ internal static partial class ImageGenerationsEndpoint
         }
 
         var (prompt, count, size, problem) = Read(body.Value, chat.Value, options.Value);
+        var model = problem is null ? ReadModel(body.Value, out problem) : null;
         if (problem is not null)
         {
             return OpenAIErrors.BadRequest(problem.Message, problem.Param);
         }
 
-        var model = body.Value.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : null;
         if (model is not null && model != chat.Value.ImageModel && model != images.GetService<ImageGeneratorMetadata>()?.DefaultModelId)
         {
             return OpenAIErrors.ModelNotFound(model);
@@ -119,8 +119,9 @@ internal static partial class ImageGenerationsEndpoint
         Size? size = null;
         if (body.TryGetProperty("size", out var s) && s.ValueKind != JsonValueKind.Null)
         {
-            var match = s.ValueKind == JsonValueKind.String ? SizePattern().Match(s.GetString()!) : Match.Empty;
-            if (!match.Success && !(s.ValueKind == JsonValueKind.String && s.GetString() == "auto"))
+            var text = TextInput.TryGetText(s, out var given) ? given : null;
+            var match = text is null ? Match.Empty : SizePattern().Match(text);
+            if (!match.Success && text != "auto")
             {
                 return (null, 0, null, new BodyProblem("'size' must be \"auto\" or WIDTHxHEIGHT, such as \"1024x1024\"", "size"));
             }
@@ -129,6 +130,24 @@ internal static partial class ImageGenerationsEndpoint
         }
 
         return (prompt, count, size, null);
+    }
+
+    /// <summary>Optional; when given it must be a string (which model it names is checked by the caller).</summary>
+    private static string? ReadModel(JsonElement body, out BodyProblem? problem)
+    {
+        problem = null;
+        if (!body.TryGetProperty("model", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (TextInput.TryGetText(value, out var model))
+        {
+            return model;
+        }
+
+        problem = new("'model' must be a string: Chat:ImageModel or the image generator's id", "model");
+        return null;
     }
 
     [GeneratedRegex(@"^([1-9][0-9]{1,3})x([1-9][0-9]{1,3})\z")]

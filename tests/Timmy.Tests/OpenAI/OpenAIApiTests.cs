@@ -130,6 +130,14 @@ public sealed class OpenAIApiTests : IDisposable
     [InlineData("""{"model":"timmy-offline-1","messages":[{"role":"user","content":"hi"}],"stream":"yes"}""", "stream")]
     [InlineData("""{"model":"timmy-offline-1","messages":[{"role":"user","content":"hi"}],"n":2}""", "n")]
     [InlineData("""{"model":""", null)]
+    // Values of the wrong JSON kind, or strings that are not text (a lone surrogate escape), where reading them would throw.
+    [InlineData("""{"model":"timmy-offline-1","messages":[{"role":"user","content":[{"type":1,"text":"x"}]}]}""", "messages[0].content")]
+    [InlineData("""{"model":"timmy-offline-1","messages":[{"role":"user","content":[{"type":"text","text":"\ud800"}]}]}""", "messages[0].content")]
+    [InlineData("""{"model":"timmy-offline-1","messages":[{"role":"user","content":"\ud800"}]}""", "messages[0].content")]
+    [InlineData("""{"model":"timmy-offline-1","messages":[{"role":"\ud800","content":"hi"}]}""", "messages[0].role")]
+    [InlineData("""{"model":"\ud800","messages":[{"role":"user","content":"hi"}]}""", "model")]
+    [InlineData("""{"model":"timmy-offline-1","messages":[{"role":"user","content":"hi"}],"n":"1"}""", "n")]
+    [InlineData("""{"model":"timmy-offline-1","messages":[{"role":"user","content":"hi"}],"stop":["\ud800"]}""", "stop")]
     public async Task A_bad_body_is_a_400_naming_its_param_and_costs_nothing(string body, string? param)
     {
         var (factory, client) = Start();
@@ -269,6 +277,9 @@ public sealed class OpenAIApiTests : IDisposable
     [InlineData("""{"prompt":"x","n":5}""", "n")]
     [InlineData("""{"prompt":"x","size":"huge"}""", "size")]
     [InlineData("""{"n":1}""", "prompt")]
+    [InlineData("""{"prompt":"x","size":"\ud800"}""", "size")]
+    [InlineData("""{"prompt":"x","model":"\ud800"}""", "model")]
+    [InlineData("""{"prompt":"x","model":1}""", "model")]
     public async Task A_bad_image_request_is_a_400_in_OpenAI_shape(string body, string param)
     {
         var (factory, client) = Start();
