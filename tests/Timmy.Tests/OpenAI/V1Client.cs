@@ -41,13 +41,17 @@ public static class V1Client
     public static async Task<JsonElement> AssertOpenAIErrorAsync(this HttpResponseMessage response, HttpStatusCode status)
     {
         Assert.Equal(status, response.StatusCode);
-        var error = (await response.ReadJsonAsync()).GetProperty("error");
-        Assert.Equal(JsonValueKind.String, error.GetProperty("message").ValueKind);
-        Assert.Equal(JsonValueKind.String, error.GetProperty("type").ValueKind);
-        Assert.True(error.TryGetProperty("param", out _));
-        Assert.True(error.TryGetProperty("code", out _));
-        return error;
+        var body = await response.ReadJsonAsync();
+        Assert.True(IsOpenAIError(body), $"not an OpenAI error: {body}");
+        return body.GetProperty("error");
     }
+
+    /// <summary>OpenAI's error shape, which the SDKs parse: <c>{"error": {"message", "type", "param", "code"}}</c>.</summary>
+    public static bool IsOpenAIError(JsonElement body) =>
+        body.ValueKind == JsonValueKind.Object && body.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+        && error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String
+        && error.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
+        && error.TryGetProperty("param", out _) && error.TryGetProperty("code", out _);
 
     /// <summary>Every <c>data:</c> payload of an event stream, in order (the last of a finished one is <c>[DONE]</c>).</summary>
     public static async Task<List<string>> ReadEventsAsync(this HttpResponseMessage response)
