@@ -77,7 +77,7 @@ public static class ClientLimits
         }
 
         message += RetryAfter(http, context.Lease);
-        await http.Response.WriteAsJsonAsync(new ApiError(message), cancellationToken);
+        await JsonErrorHandling.WriteAsync(http, StatusCodes.Status429TooManyRequests, message);
     }
 
     /// <summary>One client's creation window: <paramref name="permitsPerMinute"/> a minute, none queued; 0 or less is no limit.</summary>
