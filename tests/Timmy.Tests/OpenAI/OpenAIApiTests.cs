@@ -208,6 +208,24 @@ public sealed class OpenAIApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_max_tokens_a_stream_reserves_the_configured_default_and_shows_the_balance_after_it()
+    {
+        var (factory, client) = Start(settings: new() { ["OpenAI:DefaultMaxTokens"] = "2000" });
+        var (authorization, _) = await client.BuyKeyAsync(factory);
+
+        var unnamed = await client.CompleteAsync(authorization, V1Client.Ask(stream: true, includeUsage: true));
+        var cost = JsonDocument.Parse((await unnamed.ReadEventsAsync())[^2]).RootElement.GetProperty("usage").GetProperty("cost_sats").GetInt64();
+        await (await client.CompleteAsync(authorization, V1Client.Ask(maxTokens: 2000, stream: true))).ReadEventsAsync();
+        await (await client.CompleteAsync(authorization, V1Client.Ask(maxTokens: 4096, stream: true))).ReadEventsAsync();
+
+        var reserved = await factory.WithDbAsync(db => db.SessionRequests.OrderBy(r => r.CreatedAt).Select(r => r.ReservedSats).ToListAsync());
+        Assert.Equal(reserved[1], reserved[0]); // the default, as if named
+        Assert.True(reserved[2] > reserved[0], $"reserved: {string.Join(", ", reserved)}"); // not the cap
+        Assert.Equal(1000 - reserved[0], unnamed.Header(MeteredCall.BalanceHeader));
+        Assert.True(cost > 0 && cost < reserved[0]);
+    }
+
+    [Fact]
     public async Task A_stream_without_include_usage_ends_with_the_finish_chunk_and_DONE()
     {
         var (factory, client) = Start();

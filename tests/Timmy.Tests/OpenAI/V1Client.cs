@@ -24,6 +24,25 @@ public static class V1Client
             ["stream_options"] = includeUsage ? new { include_usage = true } : null,
         };
 
+    public const int ConversationCap = 321;
+    public const string ConversationAssistantTurn = "A satoshi is the smallest unit of bitcoin.";
+    public static readonly string[] ConversationStop = ["\n\n", "END"];
+
+    /// <summary>A request with every field served: an earlier assistant turn, a cap named by <paramref name="capField"/>, temperature and stop.</summary>
+    public static object Conversation(string model, string capField = "max_tokens", bool stream = false) => new Dictionary<string, object?>
+    {
+        ["model"] = model,
+        ["messages"] = new object[]
+        {
+            new { role = "system", content = "Be brief." }, new { role = "user", content = "What is a satoshi?" },
+            new { role = "assistant", content = ConversationAssistantTurn }, new { role = "user", content = "How many make a bitcoin?" },
+        },
+        [capField] = ConversationCap,
+        ["temperature"] = 0.25,
+        ["stop"] = ConversationStop,
+        ["stream"] = stream,
+    };
+
     /// <summary>An L402 token as an OpenAI API key: <c>Bearer macaroon:preimage</c>, and the session it is the key to.</summary>
     public static async Task<(string Authorization, Guid SessionId)> BuyKeyAsync(this HttpClient client, TimmyFactory factory)
     {
