@@ -43,6 +43,13 @@ internal static partial class ChatCompletionsEndpoint
             return OpenAIErrors.ModelNotFound(request.Model);
         }
 
+        // A stream counts against the client's open streams (Streams:MaxPerClient), before anything is reserved; a
+        // plain completion does not.
+        if (request.Stream && http.RequestServices.GetRequiredService<StreamLimiter>().Hold(http) is { } refusal)
+        {
+            return OpenAIErrors.Result(StatusCodes.Status429TooManyRequests, refusal, null, "rate_limit_exceeded");
+        }
+
         var btc = await costs.BtcPriceUsdAsync(cancellationToken);
         var promptTokens = costs.CountPrompt(request.Messages);
         var worstCase = costs.Sats(request.Model, CompletionCosts.ReservedPrompt(promptTokens), request.MaxTokens, btc);
