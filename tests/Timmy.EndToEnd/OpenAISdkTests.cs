@@ -81,9 +81,10 @@ public sealed partial class OpenAISdkTests(OpenAIServer fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task The_SDK_streams_and_receives_the_usage()
+    public async Task The_SDK_streams_receives_the_usage_with_its_cost_and_watches_the_balance_fall()
     {
-        var chat = Client(await BuyKeyAsync());
+        var (key, bought) = await BuyAsync();
+        var chat = Client(key);
         var text = "";
         ChatTokenUsage? usage = null;
 
@@ -96,6 +97,40 @@ public sealed partial class OpenAISdkTests(OpenAIServer fixture) : IClassFixture
         Assert.Contains("satoshi", text);
         Assert.NotNull(usage);
         Assert.True(usage.OutputTokenCount > 0);
+        // Timmy's cost_sats rides in the usage object; the SDK keeps the fields it does not model in Patch.
+#pragma warning disable SCME0001
+        var streamCost = usage.Patch.GetInt64("$.cost_sats"u8);
+#pragma warning restore SCME0001
+        Assert.InRange(streamCost, 25, 40);
+        var next = new PipelineResponseHolder((await chat.CompleteChatAsync(Ask(), Small)).GetRawResponse());
+        Assert.Equal(bought - streamCost - Header(next, "X-Cost-Sats"), Header(next, "X-Balance-Sats"));
+    }
+
+    /// <summary>What the SDK does not show of a stream: its headers, and the raw usage chunk.</summary>
+    [Fact]
+    public async Task A_raw_stream_shows_the_balance_after_its_reservation_and_its_usage_chunk_carries_cost_sats()
+    {
+        var (key, bought) = await BuyAsync();
+        using var http = fixture.Server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new
+            {
+                model = Model, messages = new[] { new { role = "user", content = "What is a satoshi?" } }, max_tokens = 100,
+                stream = true, stream_options = new { include_usage = true },
+            }),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {key}");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var afterReservation = long.Parse(response.Headers.GetValues("X-Balance-Sats").Single());
+        Assert.InRange(afterReservation, 0, bought - 1);
+        var events = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e["data: ".Length..]).ToList();
+        Assert.Equal("[DONE]", events[^1]);
+        var cost = System.Text.Json.JsonDocument.Parse(events[^2]).RootElement.GetProperty("usage").GetProperty("cost_sats").GetInt64();
+        Assert.InRange(cost, 1, bought - afterReservation);
     }
 
     [Fact]

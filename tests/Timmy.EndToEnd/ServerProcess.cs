@@ -38,6 +38,9 @@ public sealed class ServerProcess : IAsyncLifetime
     /// <summary>On PostgreSQL, the database shared by restarts over the same data folder.</summary>
     private string DatabaseName => "timmy_e2e_" + Path.GetFileName(_dataFolder).Replace("-", "_");
 
+    /// <summary>The PostgreSQL database's connection string (null on SQLite), for tests that check what was written.</summary>
+    internal string? PostgresConnectionString => TestDatabase.IsPostgres ? new TestDatabase(DatabaseName).ConnectionString : null;
+
     /// <summary>Extra environment: loopback is a trusted proxy, so tests can act as distinct clients.</summary>
     private static readonly Dictionary<string, string> ExtraEnvironment = new()
     {

@@ -47,6 +47,9 @@ public sealed class FakeAnthropic : LoopbackServer
     /// <summary>The <c>max_tokens</c> of the last work request.</summary>
     public int? LastWorkMaxTokens { get; private set; }
 
+    /// <summary>The body of the last work request (not an eval), as it came over the wire.</summary>
+    public JsonElement? LastWorkBody { get; private set; }
+
     /// <summary>The last request's model, headers and body, for assertions.</summary>
     public (string Model, string? ApiKeyHeader, string? Authorization, string? Version)? LastRequest { get; private set; }
 
@@ -91,6 +94,7 @@ public sealed class FakeAnthropic : LoopbackServer
         var usage = isEval ? EvalUsage : WorkUsage;
         if (!isEval)
         {
+            LastWorkBody = body.Clone();
             LastWorkMaxTokens = body.TryGetProperty("max_tokens", out var max) ? max.GetInt32() : null;
             if (WorkWritesToTheCap && LastWorkMaxTokens is { } cap)
             {

@@ -17,6 +17,9 @@ public sealed class FakeOllama : LoopbackServer
 
     public string? LastModel { get; private set; }
 
+    /// <summary>The body of the last work request (not an eval), as it came over the wire.</summary>
+    public JsonElement? LastWorkBody { get; private set; }
+
     /// <summary>When set, a stream sends this many content chunks, then the connection drops (no usage, no [DONE]).</summary>
     public int? DropStreamAfterChunks { get; set; }
 
@@ -47,9 +50,9 @@ public sealed class FakeOllama : LoopbackServer
             .FirstOrDefault(m => m.GetProperty("role").GetString() == "system") is { ValueKind: JsonValueKind.Object } s
             ? s.GetProperty("content").ToString()
             : "";
-        var content = system.Contains("gatekeeper", StringComparison.Ordinal)
-            ? """{"accepted": true, "category": "none", "reason": "Fine."}"""
-            : WorkAnswer;
+        var isEval = system.Contains("gatekeeper", StringComparison.Ordinal);
+        var content = isEval ? """{"accepted": true, "category": "none", "reason": "Fine."}""" : WorkAnswer;
+        LastWorkBody = isEval ? LastWorkBody : body.Clone();
         if (body.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True)
         {
             var includeUsage = body.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object

@@ -14,8 +14,12 @@ public sealed record MeterReservation(Guid RequestId, Guid SessionId, long Reser
 /// real cost with a <see cref="LedgerEntryKind.UsageDebit"/> and give back the rest. Each reservation is a
 /// <see cref="SessionRequest"/> row, so one whose process died is given back by <see cref="SessionReservations"/>.
 /// </summary>
-public sealed class BalanceMeter(TimmyDbContext db, IOptions<SessionsOptions> options, TimeProvider clock)
+public sealed class BalanceMeter(TimmyDbContext db, IOptions<SessionsOptions> options, SessionReservations reservations, TimeProvider clock)
 {
+    /// <summary>The token a call runs under: the client's, and for a call with a reservation its time limit too.</summary>
+    public MeterDeadline Deadline(MeterReservation? reservation, CancellationToken requestAborted) =>
+        new(reservation is null ? null : reservations.RunLimit, clock, requestAborted);
+
     /// <summary>Null when the balance is not active or cannot cover <paramref name="sats"/>.</summary>
     public async Task<MeterReservation?> ReserveAsync(Guid sessionId, string what, long sats, CancellationToken cancellationToken)
     {

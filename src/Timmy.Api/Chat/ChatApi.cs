@@ -47,7 +47,7 @@ public static class ChatApi
             .WithJsonRequestBody<SendGeminiMessageBody>()
             .ProducesEventStream("SSE stream of assistant response chunks: {content} events, then {done: true} or {error}")
             .ProducesErrors(400, 404, 429)
-            .RequireRateLimiting(ClientLimits.StreamPolicy)
+            .RequireStreamPermit()
             .WithMetadata(new PaidOperation("Metered: the chat model's tokens (history in, reply out) at its rates, plus infrastructure and margin, in sats",
                 sp => sp.GetRequiredService<ChatCosts>().MessageHintSats(sp.GetRequiredService<IOptions<PricingOptions>>().Value.BtcPriceUsdFallback)));
         if (ImagesOff.IsOff(routes))

@@ -11,7 +11,8 @@ namespace Timmy.Api.Chat;
 /// <summary>
 /// Streams the model's reply to a conversation as server-sent events, then stores it. A reply cut short,
 /// because the client left or the model failed, is stored with the text that arrived and marked incomplete.
-/// A metered reply settles its reservation at the real cost when the stream ends, however it ends.
+/// A metered reply settles its reservation at the real cost when the stream ends, however it ends; it is cut at its
+/// <see cref="MeterDeadline"/>, so it never outlives its reservation.
 /// </summary>
 internal sealed partial class ChatReplyStream(int conversationId, string model, MeterReservation? reservation) : IResult
 {
@@ -22,6 +23,7 @@ internal sealed partial class ChatReplyStream(int conversationId, string model, 
         var services = http.RequestServices;
         var db = services.GetRequiredService<TimmyDbContext>();
         var clientGone = http.RequestAborted;
+        using var deadline = services.GetRequiredService<BalanceMeter>().Deadline(reservation, clientGone);
 
         var settings = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatSettings>>().Value;
         RelayedReply relayed = new("", false, "The reply did not start", null);
@@ -31,7 +33,7 @@ internal sealed partial class ChatReplyStream(int conversationId, string model, 
         {
             history = await LoadHistoryAsync(db, conversationId, settings.MaxHistoryMessages, clientGone);
             events = await ServerSentEventWriter.StartAsync(http.Response, clientGone);
-            relayed = await RelayAsync(services, history, events, settings.MaxReplyTokens, clientGone);
+            relayed = await RelayAsync(services, history, events, settings.MaxReplyTokens, deadline);
         }
         finally
         {
@@ -81,15 +83,16 @@ internal sealed partial class ChatReplyStream(int conversationId, string model, 
     /// and, if the model failed, what to tell the client.
     /// </summary>
     private async Task<RelayedReply> RelayAsync(
-        IServiceProvider services, List<ChatMessage> history, ServerSentEventWriter events, int maxReplyTokens, CancellationToken clientGone)
+        IServiceProvider services, List<ChatMessage> history, ServerSentEventWriter events, int maxReplyTokens, MeterDeadline deadline)
     {
+        var stop = deadline.Token;
         var chat = services.GetRequiredKeyedService<IChatClient>(ChatKeys.Chat);
         var reply = new StringBuilder();
         UsageDetails? usage = null;
         try
         {
             var options = new ChatOptions { ModelId = model, MaxOutputTokens = maxReplyTokens };
-            await foreach (var update in chat.GetStreamingResponseAsync(history, options, clientGone))
+            await foreach (var update in chat.GetStreamingResponseAsync(history, options, stop))
             {
                 foreach (var reported in update.Contents.OfType<UsageContent>())
                 {
@@ -99,16 +102,16 @@ internal sealed partial class ChatReplyStream(int conversationId, string model, 
                 if (update.Text is { Length: > 0 } chunk)
                 {
                     reply.Append(chunk);
-                    await events.WriteAsync(new ContentEvent(chunk), clientGone);
+                    await events.WriteAsync(new ContentEvent(chunk), stop);
                 }
             }
 
             return new RelayedReply(reply.ToString(), Finished: true, Failure: null, usage);
         }
-        catch (Exception) when (clientGone.IsCancellationRequested)
+        catch (Exception) when (stop.IsCancellationRequested)
         {
-            // The client left; cancelling the token has already stopped the model call.
-            return new RelayedReply(reply.ToString(), Finished: false, Failure: null, usage);
+            // The client left, or the reply reached its time limit; cancelling the token has already stopped the model call.
+            return new RelayedReply(reply.ToString(), Finished: false, Failure: deadline.Passed ? deadline.CutMessage : null, usage);
         }
         catch (Exception ex)
         {

@@ -1,12 +1,13 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.WebUtilities;
+using Timmy.Api.OpenAI;
 
 namespace Timmy.Api.Errors;
 
 /// <summary>
 /// Makes every failure leave the pipeline as <c>{"error": ...}</c> JSON: unhandled exceptions,
-/// framework rejections (bad requests, 405s) and unmatched routes alike. Never HTML.
+/// framework rejections (bad requests, 405s) and unmatched routes alike, in OpenAI's shape under /v1. Never HTML.
 /// </summary>
 public static class JsonErrorHandling
 {
@@ -45,9 +46,15 @@ public static class JsonErrorHandling
         return WriteAsync(context, status, message);
     }
 
-    private static Task WriteAsync(HttpContext context, int status, string message)
+    /// <summary>
+    /// Writes an error the pipeline produces itself (not an endpoint): the API's <c>{"error": "…"}</c>, or under /v1
+    /// OpenAI's <c>{"error": {"message", "type", "param", "code"}}</c>, the only shape the OpenAI SDKs parse.
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new ApiError(message));
+        return OpenAIErrors.Serves(context.Request.Path)
+            ? OpenAIErrors.OfPipeline(status, message).ExecuteAsync(context)
+            : context.Response.WriteAsJsonAsync(new ApiError(message));
     }
 }

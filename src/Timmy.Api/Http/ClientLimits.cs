@@ -15,7 +15,7 @@ public sealed class CreationRateLimitOptions
     public int PermitsPerMinute { get; set; } = 60;
 }
 
-/// <summary><c>Streams:*</c>: how many event streams (job events, chat replies) one client may hold open at once.</summary>
+/// <summary><c>Streams:*</c>: how many streams (job events, chat replies, streamed /v1 completions) one client may hold open at once.</summary>
 public sealed class StreamsOptions
 {
     public const string Section = "Streams";
@@ -25,36 +25,25 @@ public sealed class StreamsOptions
 }
 
 /// <summary>
-/// Per-client limits through ASP.NET Core's rate limiter, partitioned by <see cref="ClientKey"/>: a fixed window on
-/// creating jobs and sessions, and a concurrency cap on streams (a stream holds its permit until the response ends).
-/// Refusals are the API's usual JSON error with a 429. Idle partitions are dropped by the limiter itself.
+/// Per-client limits, partitioned by <see cref="ClientKey"/>: a fixed window on creating jobs and sessions, through
+/// ASP.NET Core's rate limiter, and a concurrency cap on streams (<see cref="StreamLimiter"/>). Refusals are the API's
+/// usual JSON error with a 429 and <c>Retry-After</c>. Idle partitions are dropped by the limiters themselves.
 /// </summary>
 public static class ClientLimits
 {
     public const string CreationPolicy = "creation";
-    public const string StreamPolicy = "streams";
 
     public static IServiceCollection AddTimmyClientLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<CreationRateLimitOptions>(configuration.GetSection(CreationRateLimitOptions.Section));
         services.Configure<StreamsOptions>(configuration.GetSection(StreamsOptions.Section));
         services.AddSingleton<CreationLimiter>();
+        services.AddSingleton<StreamLimiter>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(CreationPolicy, http => CreationPartition(
                 ClientKey.For(http), http.RequestServices.GetRequiredService<IOptions<CreationRateLimitOptions>>().Value.PermitsPerMinute));
-            limiter.AddPolicy(StreamPolicy, http =>
-            {
-                var max = http.RequestServices.GetRequiredService<IOptions<StreamsOptions>>().Value.MaxPerClient;
-                return max <= 0
-                    ? RateLimitPartition.GetNoLimiter(string.Empty)
-                    : RateLimitPartition.GetConcurrencyLimiter(ClientKey.For(http), _ => new ConcurrencyLimiterOptions
-                    {
-                        PermitLimit = max,
-                        QueueLimit = 0,
-                    });
-            });
             limiter.OnRejected = WriteRefusalAsync;
         });
         return services;
@@ -63,21 +52,9 @@ public static class ClientLimits
     private static async ValueTask WriteRefusalAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
         var http = context.HttpContext;
-        var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
-        string message;
-        if (policy == StreamPolicy)
-        {
-            var max = http.RequestServices.GetRequiredService<IOptions<StreamsOptions>>().Value.MaxPerClient;
-            message = $"Too many open streams: at most {max} per client at once. Close one and try again";
-        }
-        else
-        {
-            var permits = http.RequestServices.GetRequiredService<IOptions<CreationRateLimitOptions>>().Value.PermitsPerMinute;
-            message = $"Rate limit exceeded: at most {permits} jobs or sessions created per minute per client";
-        }
-
-        message += RetryAfter(http, context.Lease);
-        await http.Response.WriteAsJsonAsync(new ApiError(message), cancellationToken);
+        var permits = http.RequestServices.GetRequiredService<IOptions<CreationRateLimitOptions>>().Value.PermitsPerMinute;
+        var message = $"Rate limit exceeded: at most {permits} jobs or sessions created per minute per client" + RetryAfter(http, context.Lease);
+        await JsonErrorHandling.WriteAsync(http, StatusCodes.Status429TooManyRequests, message);
     }
 
     /// <summary>One client's creation window: <paramref name="permitsPerMinute"/> a minute, none queued; 0 or less is no limit.</summary>

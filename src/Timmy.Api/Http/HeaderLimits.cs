@@ -34,9 +34,6 @@ public static class HeaderLimits
         return false;
     }
 
-    private static Task RefuseAsync(HttpContext context)
-    {
-        context.Response.StatusCode = StatusCodes.Status431RequestHeaderFieldsTooLarge;
-        return context.Response.WriteAsJsonAsync(new Errors.ApiError($"Request headers too large: the limit is {MaxTotalHeaderBytes} bytes"));
-    }
+    private static Task RefuseAsync(HttpContext context) => Errors.JsonErrorHandling.WriteAsync(
+        context, StatusCodes.Status431RequestHeaderFieldsTooLarge, $"Request headers too large: the limit is {MaxTotalHeaderBytes} bytes");
 }

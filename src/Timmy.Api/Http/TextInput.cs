@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 
@@ -19,15 +20,34 @@ public static class TextInput
             return null;
         }
 
+        if (!TryGetText(value, out var text))
+        {
+            error = $"Invalid request: '{property}' is not valid Unicode text";
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// A JSON string's text; false for any other kind of value, and for a string that is not text: lone surrogate
+    /// escapes such as "\ud800" parse as JSON, but reading them throws.
+    /// </summary>
+    public static bool TryGetText(JsonElement value, [NotNullWhen(true)] out string? text)
+    {
+        text = null;
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
         try
         {
-            return value.GetString();
+            text = value.GetString()!;
+            return true;
         }
         catch (InvalidOperationException)
         {
-            // Lone surrogate escapes such as "\ud800" parse as JSON but are not text.
-            error = $"Invalid request: '{property}' is not valid Unicode text";
-            return null;
+            return false;
         }
     }
 

@@ -45,7 +45,7 @@ public static class JobEventsApi
                 "The stream ends when the job is complete, rejected or failed.")
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesErrors(429)
-            .RequireRateLimiting(ClientLimits.StreamPolicy);
+            .RequireStreamPermit();
     }
 
     private static async Task<Results<EventStream, NotFound<ApiError>>> StreamJobEventsAsync(

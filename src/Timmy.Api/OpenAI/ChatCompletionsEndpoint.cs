@@ -11,7 +11,8 @@ namespace Timmy.Api.OpenAI;
 /// <summary>
 /// <c>POST /v1/chat/completions</c> on the agent's work model. The worst case (the prompt as counted here, plus
 /// <c>max_tokens</c> or <c>OpenAI:DefaultMaxTokens</c> out) is reserved before the model is called; the answer
-/// settles at the provider's usage. Streamed answers are <see cref="CompletionStream"/>.
+/// settles at the provider's usage. Streamed answers are <see cref="CompletionStream"/>. Either is cut at its
+/// <see cref="MeterDeadline"/>, so it never outlives its reservation.
 /// </summary>
 internal static partial class ChatCompletionsEndpoint
 {
@@ -42,6 +43,13 @@ internal static partial class ChatCompletionsEndpoint
             return OpenAIErrors.ModelNotFound(request.Model);
         }
 
+        // A stream counts against the client's open streams (Streams:MaxPerClient), before anything is reserved; a
+        // plain completion does not.
+        if (request.Stream && http.RequestServices.GetRequiredService<StreamLimiter>().Hold(http) is { } refusal)
+        {
+            return OpenAIErrors.Result(StatusCodes.Status429TooManyRequests, refusal, null, "rate_limit_exceeded");
+        }
+
         var btc = await costs.BtcPriceUsdAsync(cancellationToken);
         var promptTokens = costs.CountPrompt(request.Messages);
         var worstCase = costs.Sats(request.Model, CompletionCosts.ReservedPrompt(promptTokens), request.MaxTokens, btc);
@@ -64,9 +72,14 @@ internal static partial class ChatCompletionsEndpoint
         string? failure = null;
         long cost = 0;
         long? left = null;
+        using var deadline = http.RequestServices.GetRequiredService<BalanceMeter>().Deadline(call.Reservation, cancellationToken);
         try
         {
-            response = await chat.GetResponseAsync(request.Messages, request.ToChatOptions(), cancellationToken);
+            response = await chat.GetResponseAsync(request.Messages, request.ToChatOptions(), deadline.Token);
+        }
+        catch (Exception) when (deadline.Passed && !cancellationToken.IsCancellationRequested)
+        {
+            failure = deadline.CutMessage;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

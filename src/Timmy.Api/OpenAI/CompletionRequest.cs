@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Timmy.Api.Http;
 
 namespace Timmy.Api.OpenAI;
 
@@ -19,96 +20,26 @@ public sealed record CompletionRequest(
     public static CompletionRequest? Read(JsonElement body, OpenAIOptions options, out BodyProblem? problem)
     {
         problem = null;
-        if (!body.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String || model.GetString()!.Length == 0)
+        if (!body.TryGetProperty("model", out var value) || !TextInput.TryGetText(value, out var model) || model.Length == 0)
         {
             problem = new("'model' is required: a model id from GET /v1/models", "model");
             return null;
         }
 
-        var messages = ReadMessages(body, out problem);
+        var messages = CompletionMessages.Read(body, out problem);
         var maxTokens = problem is null ? ReadMaxTokens(body, options, out problem) : 0;
         var temperature = problem is null ? ReadTemperature(body, out problem) : null;
         var stop = problem is null ? ReadStop(body, out problem) : null;
         var stream = problem is null ? ReadBool(body, "stream", out problem) : false;
         var includeUsage = problem is null && body.TryGetProperty("stream_options", out var streamOptions) && streamOptions.ValueKind == JsonValueKind.Object
             && streamOptions.TryGetProperty("include_usage", out var include) && include.ValueKind == JsonValueKind.True;
-        if (problem is null && body.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null && !(n.TryGetInt32(out var count) && count == 1))
+        if (problem is null && body.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null
+            && !(n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out var count) && count == 1))
         {
             problem = new("Only 'n': 1 is supported", "n");
         }
 
-        return problem is null ? new CompletionRequest(model.GetString()!, messages!, maxTokens, temperature, stop, stream, includeUsage) : null;
-    }
-
-    private static List<ChatMessage>? ReadMessages(JsonElement body, out BodyProblem? problem)
-    {
-        problem = null;
-        if (!body.TryGetProperty("messages", out var array) || array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
-        {
-            problem = new("'messages' is required: a non-empty array of {role, content}", "messages");
-            return null;
-        }
-
-        var messages = new List<ChatMessage>();
-        var index = 0;
-        foreach (var item in array.EnumerateArray())
-        {
-            var role = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String
-                ? r.GetString() : null;
-            ChatRole? chatRole = role switch
-            {
-                "system" or "developer" => ChatRole.System,
-                "user" => ChatRole.User,
-                "assistant" => ChatRole.Assistant,
-                _ => null,
-            };
-            var text = chatRole is null ? null : ReadContent(item);
-            if (chatRole is null || text is null)
-            {
-                problem = chatRole is null
-                    ? new($"messages[{index}].role must be 'system', 'developer', 'user' or 'assistant'", $"messages[{index}].role")
-                    : new($"messages[{index}].content must be a string or an array of text parts", $"messages[{index}].content");
-                return null;
-            }
-
-            messages.Add(new ChatMessage(chatRole.Value, text));
-            index++;
-        }
-
-        return messages;
-    }
-
-    /// <summary>A string, or text parts joined; null for anything else (images, audio, tool calls are not served).</summary>
-    private static string? ReadContent(JsonElement message)
-    {
-        if (!message.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
-        {
-            return "";
-        }
-
-        if (content.ValueKind == JsonValueKind.String)
-        {
-            return content.GetString();
-        }
-
-        if (content.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        var parts = new List<string>();
-        foreach (var part in content.EnumerateArray())
-        {
-            if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.GetString() != "text"
-                || !part.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
-            {
-                return null;
-            }
-
-            parts.Add(text.GetString()!);
-        }
-
-        return string.Concat(parts);
+        return problem is null ? new CompletionRequest(model!, messages!, maxTokens, temperature, stop, stream, includeUsage) : null;
     }
 
     private static int ReadMaxTokens(JsonElement body, OpenAIOptions options, out BodyProblem? problem)
@@ -158,15 +89,17 @@ public sealed record CompletionRequest(
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.String)
+        if (TextInput.TryGetText(value, out var one))
         {
-            return [value.GetString()!];
+            return [one];
         }
 
-        if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() <= MaxStopSequences
-            && value.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String))
+        var many = value.ValueKind == JsonValueKind.Array && value.GetArrayLength() <= MaxStopSequences
+            ? value.EnumerateArray().Select(s => TextInput.TryGetText(s, out var text) ? text : null).ToList()
+            : null;
+        if (many is not null && many.All(s => s is not null))
         {
-            return value.EnumerateArray().Select(s => s.GetString()!).ToList();
+            return many!;
         }
 
         problem = new($"'stop' must be a string or an array of at most {MaxStopSequences} strings", "stop");

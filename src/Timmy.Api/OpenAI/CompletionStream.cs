@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Timmy.Api.Agent;
+using Timmy.Api.Boundary;
 using Timmy.Api.Chat;
 using Timmy.Api.Errors;
 using Timmy.Api.Http;
@@ -12,7 +13,8 @@ namespace Timmy.Api.OpenAI;
 /// A streamed completion: <c>chat.completion.chunk</c> events, a last one with the finish reason, a usage chunk
 /// (with <c>cost_sats</c>) when <c>stream_options.include_usage</c> asks, then <c>data: [DONE]</c>.
 /// <c>X-Balance-Sats</c> is the balance after the reservation. However the stream ends (finished, the client gone,
-/// the upstream dropped) the reservation settles: at the provider's usage, else at the tokens counted here.
+/// the upstream dropped, cut at its <see cref="MeterDeadline"/>) the reservation settles: at the provider's usage,
+/// else at the tokens counted here.
 /// </summary>
 internal sealed class CompletionStream(CompletionRequest request, string id, long created, long promptTokens, MeteredCall call) : IResult
 {
@@ -23,6 +25,7 @@ internal sealed class CompletionStream(CompletionRequest request, string id, lon
         var services = http.RequestServices;
         var costs = services.GetRequiredService<CompletionCosts>();
         var clientGone = http.RequestAborted;
+        using var deadline = services.GetRequiredService<BalanceMeter>().Deadline(call.Reservation, clientGone);
         MeteredCall.WriteHeaders(http.Response, null, call.BalanceAfterReserve);
 
         Relayed relayed = new("", null, null, "The stream did not start");
@@ -31,7 +34,7 @@ internal sealed class CompletionStream(CompletionRequest request, string id, lon
         try
         {
             events = await ServerSentEventWriter.StartAsync(http.Response, clientGone);
-            relayed = await RelayAsync(services, events, clientGone);
+            relayed = await RelayAsync(services, events, deadline);
         }
         finally
         {
@@ -47,8 +50,10 @@ internal sealed class CompletionStream(CompletionRequest request, string id, lon
         if (relayed.Failure is not null)
         {
             // OpenAI's streams report a failure as an error object in place of a chunk, and send no [DONE].
-            var error = new OpenAIError(new OpenAIErrorDetail($"The model failed mid-stream: {relayed.Failure}", "api_error", null, "upstream_error"));
-            await WriteAsync(events!, error, clientGone);
+            var error = relayed.Cut
+                ? new OpenAIErrorDetail(relayed.Failure, "api_error", null, "timeout")
+                : new OpenAIErrorDetail($"The model failed mid-stream: {relayed.Failure}", "api_error", null, "upstream_error");
+            await WriteAsync(events!, new OpenAIError(error), clientGone);
             return;
         }
 
@@ -64,31 +69,33 @@ internal sealed class CompletionStream(CompletionRequest request, string id, lon
         await events!.WriteAsync(null, Done, clientGone);
     }
 
-    private async Task<Relayed> RelayAsync(IServiceProvider services, ServerSentEventWriter events, CancellationToken clientGone)
+    private async Task<Relayed> RelayAsync(IServiceProvider services, ServerSentEventWriter events, MeterDeadline deadline)
     {
+        var stop = deadline.Token;
         var chat = services.GetRequiredKeyedService<IChatClient>(AgentKeys.Work);
         var text = new StringBuilder();
         UsageDetails? usage = null;
         ChatFinishReason? finish = null;
         try
         {
-            await WriteAsync(events, Chunk(new ChunkDelta("assistant", ""), null), clientGone);
-            await foreach (var update in chat.GetStreamingResponseAsync(request.Messages, request.ToChatOptions(), clientGone))
+            await WriteAsync(events, Chunk(new ChunkDelta("assistant", ""), null), stop);
+            await foreach (var update in chat.GetStreamingResponseAsync(request.Messages, request.ToChatOptions(), stop))
             {
                 usage = update.Contents.OfType<UsageContent>().LastOrDefault()?.Details ?? usage;
                 finish = update.FinishReason ?? finish;
                 if (update.Text is { Length: > 0 } piece)
                 {
                     text.Append(piece);
-                    await WriteAsync(events, Chunk(new ChunkDelta(null, piece), null), clientGone);
+                    await WriteAsync(events, Chunk(new ChunkDelta(null, piece), null), stop);
                 }
             }
 
             return new Relayed(text.ToString(), usage, finish, null);
         }
-        catch (Exception) when (clientGone.IsCancellationRequested)
+        catch (Exception) when (stop.IsCancellationRequested)
         {
-            return new Relayed(text.ToString(), usage, finish, null);
+            // The client left (nothing to tell it), or the call reached its time limit.
+            return new Relayed(text.ToString(), usage, finish, deadline.Passed ? deadline.CutMessage : null, Cut: deadline.Passed);
         }
         catch (Exception ex)
         {
@@ -103,5 +110,6 @@ internal sealed class CompletionStream(CompletionRequest request, string id, lon
     private static Task WriteAsync(ServerSentEventWriter events, object payload, CancellationToken cancellationToken) =>
         events.WriteAsync(null, JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), OpenAIJson.Options), cancellationToken);
 
-    private sealed record Relayed(string Text, UsageDetails? Usage, ChatFinishReason? FinishReason, string? Failure);
+    /// <param name="Cut">Ended at its time limit (<see cref="MeterDeadline"/>).</param>
+    private sealed record Relayed(string Text, UsageDetails? Usage, ChatFinishReason? FinishReason, string? Failure, bool Cut = false);
 }

@@ -13,7 +13,7 @@ namespace Timmy.Api.OpenAI;
 /// <summary>
 /// <c>POST /v1/images/generations</c> <c>{prompt, n, size, response_format: "b64_json"}</c> on the configured image
 /// generator (<c>Chat:ImageProvider</c>), priced per image (<c>Chat:ImagePriceSats</c>): n images reserved, each
-/// image that comes back debited, the rest released.
+/// image that comes back debited, the rest released. The images are drawn within the call's <see cref="MeterDeadline"/>.
 /// </summary>
 internal static partial class ImageGenerationsEndpoint
 {
@@ -34,12 +34,12 @@ internal static partial class ImageGenerationsEndpoint
         }
 
         var (prompt, count, size, problem) = Read(body.Value, chat.Value, options.Value);
+        var model = problem is null ? ReadModel(body.Value, out problem) : null;
         if (problem is not null)
         {
             return OpenAIErrors.BadRequest(problem.Message, problem.Param);
         }
 
-        var model = body.Value.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : null;
         if (model is not null && model != chat.Value.ImageModel && model != images.GetService<ImageGeneratorMetadata>()?.DefaultModelId)
         {
             return OpenAIErrors.ModelNotFound(model);
@@ -55,11 +55,12 @@ internal static partial class ImageGenerationsEndpoint
 
         var drawn = new List<ImageData>();
         string? failure = null;
+        using var deadline = http.RequestServices.GetRequiredService<BalanceMeter>().Deadline(call.Reservation, cancellationToken);
         try
         {
             for (var i = 0; i < count && failure is null; i++)
             {
-                failure = await DrawOneAsync(images, prompt!, size, chat.Value.ImageModel, drawn, loggers, http.RequestServices.GetRequiredService<PublicFailures>(), cancellationToken);
+                failure = await DrawOneAsync(images, prompt!, size, chat.Value.ImageModel, drawn, loggers, http.RequestServices.GetRequiredService<PublicFailures>(), deadline);
             }
         }
         finally
@@ -75,12 +76,12 @@ internal static partial class ImageGenerationsEndpoint
 
     /// <summary>Draws one image into <paramref name="drawn"/>; returns why not, or null.</summary>
     private static async Task<string?> DrawOneAsync(
-        IImageGenerator images, string prompt, Size? size, string model, List<ImageData> drawn, ILoggerFactory loggers, PublicFailures failures, CancellationToken cancellationToken)
+        IImageGenerator images, string prompt, Size? size, string model, List<ImageData> drawn, ILoggerFactory loggers, PublicFailures failures, MeterDeadline deadline)
     {
         try
         {
             var response = await images.GenerateAsync(new ImageGenerationRequest(prompt),
-                new ImageGenerationOptions { ModelId = model, Count = 1, ImageSize = size }, cancellationToken);
+                new ImageGenerationOptions { ModelId = model, Count = 1, ImageSize = size }, deadline.Token);
             if (response.FirstImage(out var whyNone) is not { } image)
             {
                 return whyNone;
@@ -89,7 +90,11 @@ internal static partial class ImageGenerationsEndpoint
             drawn.Add(new ImageData(Convert.ToBase64String(image.Data.Span)));
             return null;
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception) when (deadline.Passed)
+        {
+            return deadline.CutMessage;
+        }
+        catch (Exception ex) when (!deadline.Token.IsCancellationRequested)
         {
             LogImageFailed(loggers.CreateLogger(typeof(ImageGenerationsEndpoint)), ex);
             return ModelFailures.Describe(ex, failures);
@@ -119,8 +124,9 @@ internal static partial class ImageGenerationsEndpoint
         Size? size = null;
         if (body.TryGetProperty("size", out var s) && s.ValueKind != JsonValueKind.Null)
         {
-            var match = s.ValueKind == JsonValueKind.String ? SizePattern().Match(s.GetString()!) : Match.Empty;
-            if (!match.Success && !(s.ValueKind == JsonValueKind.String && s.GetString() == "auto"))
+            var text = TextInput.TryGetText(s, out var given) ? given : null;
+            var match = text is null ? Match.Empty : SizePattern().Match(text);
+            if (!match.Success && text != "auto")
             {
                 return (null, 0, null, new BodyProblem("'size' must be \"auto\" or WIDTHxHEIGHT, such as \"1024x1024\"", "size"));
             }
@@ -129,6 +135,24 @@ internal static partial class ImageGenerationsEndpoint
         }
 
         return (prompt, count, size, null);
+    }
+
+    /// <summary>Optional; when given it must be a string (which model it names is checked by the caller).</summary>
+    private static string? ReadModel(JsonElement body, out BodyProblem? problem)
+    {
+        problem = null;
+        if (!body.TryGetProperty("model", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (TextInput.TryGetText(value, out var model))
+        {
+            return model;
+        }
+
+        problem = new("'model' must be a string: Chat:ImageModel or the image generator's id", "model");
+        return null;
     }
 
     [GeneratedRegex(@"^([1-9][0-9]{1,3})x([1-9][0-9]{1,3})\z")]

@@ -14,7 +14,7 @@ public static class OpenAIApi
 {
     public static RouteGroupBuilder MapOpenAIApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1").WithTags("openai");
+        var group = routes.MapGroup(OpenAIErrors.PathPrefix).WithTags("openai");
         group.MapGet("/models", ListModelsAsync).WithName("listOpenAIModels")
             .WithSummary("The models served, with their price in sats per 1,000 tokens (public)");
         group.MapGet("/models/{**id}", GetModelAsync).WithName("getOpenAIModel").WithSummary("One served model (public)");
@@ -30,17 +30,14 @@ public static class OpenAIApi
             });
         if (ImagesOff.IsOff(routes))
         {
-            routes.MapUnavailable("/v1/images/generations", () => OpenAIErrors.Result(StatusCodes.Status503ServiceUnavailable, ImagesOff.Message, null, "images_off"));
+            routes.MapUnavailable($"{OpenAIErrors.PathPrefix}/images/generations", () => OpenAIErrors.Result(StatusCodes.Status503ServiceUnavailable, ImagesOff.Message, null, "images_off"));
         }
         else
         {
             MapImages(group);
         }
 
-        // Anything else under /v1 answers in OpenAI's shape too, not the rest of the API's.
-        group.MapFallback("{**path}", (string path) => OpenAIErrors.Result(StatusCodes.Status404NotFound,
-            $"Unknown route /v1/{path}: Timmy serves /v1/models, /v1/chat/completions and /v1/images/generations", null, "unknown_url"))
-            .ExcludeFromDescription();
+        // Anything else under /v1 (an unknown route, a wrong method) is answered by Errors/JsonErrorHandling, in OpenAI's shape.
         return group;
     }
 

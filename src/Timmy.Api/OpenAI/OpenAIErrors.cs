@@ -6,6 +6,19 @@ namespace Timmy.Api.OpenAI;
 /// <summary>Errors of the /v1 routes in OpenAI's shape, for this surface's own errors and the boundary's (its ErrorBody hook).</summary>
 public static class OpenAIErrors
 {
+    /// <summary>Where the OpenAI-compatible routes live; every error under it, whoever writes it, is in OpenAI's shape.</summary>
+    public const string PathPrefix = "/v1";
+
+    public static bool Serves(PathString path) => path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// An error the pipeline writes itself under /v1 (<see cref="Errors.JsonErrorHandling"/>): an exception, a busy
+    /// database, a wrong method, a route that does not exist.
+    /// </summary>
+    public static IResult OfPipeline(int status, string message) => status == StatusCodes.Status404NotFound
+        ? Result(status, $"{message}: Timmy serves /v1/models, /v1/chat/completions and /v1/images/generations", null, "unknown_url")
+        : Result(status, message, null, null);
+
     public static IResult BadRequest(string message, string? param = null) =>
         Result(StatusCodes.Status400BadRequest, message, param, code: null);
 

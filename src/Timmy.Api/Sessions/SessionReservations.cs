@@ -32,6 +32,12 @@ public sealed class SessionReservations(TimmyDbContext db, IOptions<SessionsOpti
         }
     }
 
+    /// <summary>
+    /// How long a metered call may run before it is cut (<see cref="Boundary.MeterDeadline"/>): half of
+    /// <see cref="AbandonedAfter"/>, so its reservation is settled long before any instance could presume it abandoned.
+    /// </summary>
+    public TimeSpan RunLimit => AbandonedAfter / 2;
+
     public async Task ReleaseAbandonedAsync(Guid sessionId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();

@@ -45,6 +45,25 @@ public sealed class ClaudeUpstreamTests : IAsyncLifetime
         Assert.Equal([2L, usage.GetProperty("cost_sats").GetInt64()], await _factory.DebitsAsync(sessionId));
     }
 
+    [Fact]
+    public async Task Max_tokens_stop_and_an_assistant_turn_reach_Claude_in_its_own_wire_format()
+    {
+        var (authorization, _) = await _client.BuyKeyAsync(_factory);
+
+        var response = await _client.CompleteAsync(authorization, V1Client.Conversation(Model, "max_completion_tokens"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = _upstream.LastWorkBody!.Value;
+        Assert.Equal(V1Client.ConversationCap, sent.GetProperty("max_tokens").GetInt32());
+        // The Messages API deprecated temperature for current models, and the SDK (13.x) no longer sends it.
+        Assert.False(sent.TryGetProperty("temperature", out _));
+        Assert.Equal(V1Client.ConversationStop, sent.GetProperty("stop_sequences").EnumerateArray().Select(s => s.GetString()));
+        // The system prompt travels apart in the Messages API; the turns alternate user, assistant, user.
+        var messages = sent.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(["user", "assistant", "user"], messages.Select(m => m.Str("role")));
+        Assert.Contains(V1Client.ConversationAssistantTurn, messages[1].GetProperty("content").ToString());
+    }
+
     public async Task DisposeAsync()
     {
         _factory.Dispose();

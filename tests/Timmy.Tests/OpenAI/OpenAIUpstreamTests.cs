@@ -48,6 +48,27 @@ public sealed class OpenAIUpstreamTests : IAsyncLifetime
         Assert.Equal([2L], await _factory.DebitsAsync(sessionId));
     }
 
+    [Theory]
+    [InlineData("max_tokens", false)]
+    [InlineData("max_completion_tokens", true)]
+    public async Task Max_tokens_temperature_stop_and_an_assistant_turn_reach_the_upstream(string capField, bool stream)
+    {
+        var (authorization, _) = await _client.BuyKeyAsync(_factory);
+
+        var response = await _client.CompleteAsync(authorization, V1Client.Conversation(Model, capField, stream));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = _upstream.LastWorkBody!.Value;
+        // The OpenAI SDK under Microsoft.Extensions.AI names the cap max_completion_tokens; older servers read max_tokens.
+        var cap = sent.TryGetProperty("max_completion_tokens", out var named) ? named : sent.GetProperty("max_tokens");
+        Assert.Equal(V1Client.ConversationCap, cap.GetInt32());
+        Assert.Equal(0.25, sent.GetProperty("temperature").GetDouble(), 3);
+        Assert.Equal(V1Client.ConversationStop, sent.GetProperty("stop").EnumerateArray().Select(s => s.GetString()));
+        var messages = sent.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(["system", "user", "assistant", "user"], messages.Select(m => m.Str("role")));
+        Assert.Equal(V1Client.ConversationAssistantTurn, messages[2].GetProperty("content").ToString());
+    }
+
     [Fact]
     public async Task A_streamed_completion_relays_the_upstream_chunks_and_its_usage()
     {

@@ -24,6 +24,25 @@ public static class V1Client
             ["stream_options"] = includeUsage ? new { include_usage = true } : null,
         };
 
+    public const int ConversationCap = 321;
+    public const string ConversationAssistantTurn = "A satoshi is the smallest unit of bitcoin.";
+    public static readonly string[] ConversationStop = ["\n\n", "END"];
+
+    /// <summary>A request with every field served: an earlier assistant turn, a cap named by <paramref name="capField"/>, temperature and stop.</summary>
+    public static object Conversation(string model, string capField = "max_tokens", bool stream = false) => new Dictionary<string, object?>
+    {
+        ["model"] = model,
+        ["messages"] = new object[]
+        {
+            new { role = "system", content = "Be brief." }, new { role = "user", content = "What is a satoshi?" },
+            new { role = "assistant", content = ConversationAssistantTurn }, new { role = "user", content = "How many make a bitcoin?" },
+        },
+        [capField] = ConversationCap,
+        ["temperature"] = 0.25,
+        ["stop"] = ConversationStop,
+        ["stream"] = stream,
+    };
+
     /// <summary>An L402 token as an OpenAI API key: <c>Bearer macaroon:preimage</c>, and the session it is the key to.</summary>
     public static async Task<(string Authorization, Guid SessionId)> BuyKeyAsync(this HttpClient client, TimmyFactory factory)
     {
@@ -41,13 +60,17 @@ public static class V1Client
     public static async Task<JsonElement> AssertOpenAIErrorAsync(this HttpResponseMessage response, HttpStatusCode status)
     {
         Assert.Equal(status, response.StatusCode);
-        var error = (await response.ReadJsonAsync()).GetProperty("error");
-        Assert.Equal(JsonValueKind.String, error.GetProperty("message").ValueKind);
-        Assert.Equal(JsonValueKind.String, error.GetProperty("type").ValueKind);
-        Assert.True(error.TryGetProperty("param", out _));
-        Assert.True(error.TryGetProperty("code", out _));
-        return error;
+        var body = await response.ReadJsonAsync();
+        Assert.True(IsOpenAIError(body), $"not an OpenAI error: {body}");
+        return body.GetProperty("error");
     }
+
+    /// <summary>OpenAI's error shape, which the SDKs parse: <c>{"error": {"message", "type", "param", "code"}}</c>.</summary>
+    public static bool IsOpenAIError(JsonElement body) =>
+        body.ValueKind == JsonValueKind.Object && body.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+        && error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String
+        && error.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
+        && error.TryGetProperty("param", out _) && error.TryGetProperty("code", out _);
 
     /// <summary>Every <c>data:</c> payload of an event stream, in order (the last of a finished one is <c>[DONE]</c>).</summary>
     public static async Task<List<string>> ReadEventsAsync(this HttpResponseMessage response)

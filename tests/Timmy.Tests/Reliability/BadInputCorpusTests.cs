@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Timmy.Macaroons;
 using Timmy.Tests.Infrastructure;
+using Timmy.Tests.OpenAI;
 
 namespace Timmy.Tests.Reliability;
 
@@ -90,12 +91,62 @@ public sealed class BadInputCorpusTests : IDisposable
         Assert.True(_failures.Count == 0, $"{_failures.Count} of {_cases} cases failed:\n" + string.Join("\n", _failures));
     }
 
-    private async Task ExpectRejectedAsync(
+    /// <summary>
+    /// The /v1 routes, with a paid key so that the body is parsed: the broken bodies, the text values as the model and
+    /// the prompt, and the <c>v1Bodies</c> cases. Each is a 4xx in OpenAI's shape (what the SDKs parse), nothing written.
+    /// </summary>
+    [Fact]
+    public async Task Every_bad_input_to_v1_gets_a_4xx_in_OpenAI_shape_and_changes_nothing()
+    {
+        using var factory = new TimmyFactory();
+        var client = factory.CreateClient();
+        var (authorization, _) = await client.BuyKeyAsync(factory);
+        // The key's first use credits its deposit: done here, so that the corpus starts from a settled balance.
+        await client.CompleteAsync(authorization, new { });
+        var routes = new Dictionary<string, (string Path, string Field, string OtherFields)>
+        {
+            ["completions"] = (V1Client.Completions, "model", """, "messages": [{"role": "user", "content": "hi"}]"""),
+            ["images"] = (V1Client.Images, "prompt", ""),
+        };
+
+        foreach (var (path, field, otherFields) in routes.Values)
+        {
+            foreach (var body in Corpus.GetProperty("bodies").EnumerateArray())
+            {
+                await ExpectRejectedAsync(factory, client, $"{body.GetProperty("name")} → POST {path}", HttpMethod.Post, path, Content(body),
+                    authorization, rawAuthorization: true, openAI: true);
+            }
+
+            foreach (var value in Corpus.GetProperty("textValues").EnumerateArray())
+            {
+                var literal = Literal(value.GetString()!);
+                await ExpectRejectedAsync(factory, client, $"{field}={Shorten(literal)} → POST {path}", HttpMethod.Post, path,
+                    Json($"{{\"{field}\": {literal}{otherFields}}}"), authorization, rawAuthorization: true, openAI: true);
+            }
+        }
+
+        foreach (var v1 in Corpus.GetProperty("v1Bodies").EnumerateArray())
+        {
+            var path = routes[v1.GetProperty("route").GetString()!].Path;
+            await ExpectRejectedAsync(factory, client, $"{v1.GetProperty("name")} → POST {path}", HttpMethod.Post, path,
+                Json(v1.GetProperty("body").GetString()!), authorization, rawAuthorization: true, openAI: true);
+        }
+
+        Assert.True(_cases >= 150, $"only {_cases} cases ran");
+        Assert.True(_failures.Count == 0, $"{_failures.Count} of {_cases} cases failed:\n" + string.Join("\n", _failures));
+    }
+
+    private Task ExpectRejectedAsync(
         HttpClient client, string name, HttpMethod method, string path, HttpContent? content, string? authorization,
-        HttpStatusCode? expected = null, bool rawAuthorization = false)
+        HttpStatusCode? expected = null, bool rawAuthorization = false) =>
+        ExpectRejectedAsync(_factory, client, name, method, path, content, authorization, expected, rawAuthorization);
+
+    private async Task ExpectRejectedAsync(
+        TimmyFactory factory, HttpClient client, string name, HttpMethod method, string path, HttpContent? content, string? authorization,
+        HttpStatusCode? expected = null, bool rawAuthorization = false, bool openAI = false)
     {
         _cases++;
-        var before = await Fingerprint();
+        var before = await Fingerprint(factory);
         var message = new HttpRequestMessage(method, path) { Content = content };
         if (authorization is not null)
         {
@@ -105,31 +156,34 @@ public sealed class BadInputCorpusTests : IDisposable
         using var response = await client.SendAsync(message);
         var text = await response.Content.ReadAsStringAsync();
         var status = (int)response.StatusCode;
-        var isJsonError = response.Content.Headers.ContentType?.MediaType == "application/json" && HasErrorProperty(text);
+        var isJsonError = response.Content.Headers.ContentType?.MediaType == "application/json" && HasErrorProperty(text, openAI);
         if (status is < 400 or >= 500 || !isJsonError || (expected is not null && response.StatusCode != expected))
         {
             _failures.Add($"{name}: {status} {Shorten(text)}");
         }
-        else if (await Fingerprint() != before)
+        else if (await Fingerprint(factory) != before)
         {
             _failures.Add($"{name}: {status} but the database changed");
         }
     }
 
     /// <summary>Row counts of every table, and the session balances: any write shows up here.</summary>
-    private Task<string> Fingerprint() => _factory.WithDbAsync(async db =>
+    private static Task<string> Fingerprint(TimmyFactory factory) => factory.WithDbAsync(async db =>
         string.Join(",",
             await db.Jobs.CountAsync(), await db.Invoices.CountAsync(), await db.IdempotencyKeys.CountAsync(),
             await db.Sessions.CountAsync(), await db.Sessions.SumAsync(s => s.BalanceSats + s.ReservedSats),
             await db.SessionLedger.CountAsync(), await db.SessionRequests.CountAsync(), await db.StubInvoices.CountAsync(),
             await db.StubPayments.CountAsync(), await db.SessionWithdrawals.CountAsync(), await db.Conversations.CountAsync(), await db.Messages.CountAsync()));
 
-    private static bool HasErrorProperty(string text)
+    /// <summary>The API's <c>{"error": "…"}</c>, or OpenAI's <c>{"error": {"message", "type", "param", "code"}}</c> on /v1.</summary>
+    private static bool HasErrorProperty(string text, bool openAI)
     {
         try
         {
             using var document = JsonDocument.Parse(text);
-            return document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String;
+            return openAI
+                ? V1Client.IsOpenAIError(document.RootElement)
+                : document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String;
         }
         catch (JsonException)
         {

@@ -4,13 +4,15 @@ using System.Text.Json;
 using Timmy.Http402;
 using Timmy.Tests.Boundary;
 using Timmy.Tests.Infrastructure;
+using Timmy.Tests.OpenAI;
 
 namespace Timmy.Tests.Reliability;
 
 /// <summary>
 /// The <c>paymentCredentials</c> cases of <c>bad-inputs.json</c>: malformed, truncated, forged and foreign
 /// <c>Authorization</c> values sent to the paid routes. A broken L402, LSAT, Payment or Bearer credential is a 401;
-/// a scheme Timmy does not speak is treated as none (a 402 challenge). Never a 5xx, always a JSON <c>{"error"}</c>,
+/// a scheme Timmy does not speak is treated as none (a 402 challenge). Never a 5xx, always a JSON <c>{"error"}</c> (in
+/// OpenAI's shape on /v1),
 /// and no model runs: the paid balance behind the real credential is not touched.
 /// </summary>
 public sealed class PaymentCredentialCorpusTests : IDisposable
@@ -46,9 +48,11 @@ public sealed class PaymentCredentialCorpusTests : IDisposable
             await ExpectRefusedAsync(client, authorization, HttpMethod.Post, Buyer.Image, new { prompt = "A lighthouse" });
             await ExpectRefusedAsync(client, authorization, HttpMethod.Post, "/api/gemini/conversations", new { title = "x" });
             await ExpectRefusedAsync(client, authorization, HttpMethod.Get, "/api/gemini/conversations", null);
+            await ExpectRefusedAsync(client, authorization, HttpMethod.Post, V1Client.Completions, V1Client.Ask());
+            await ExpectRefusedAsync(client, authorization, HttpMethod.Post, V1Client.Images, new { prompt = "A lighthouse" });
         }
 
-        Assert.True(_cases >= 3 * 40, $"only {_cases} cases ran");
+        Assert.True(_cases >= 5 * 40, $"only {_cases} cases ran");
         Assert.True(_failures.Count == 0, $"{_failures.Count} of {_cases} cases failed:\n" + string.Join("\n", _failures));
         Assert.Equal(balance, await BalanceAsync(challenge.PaymentHash));
     }
@@ -69,10 +73,12 @@ public sealed class PaymentCredentialCorpusTests : IDisposable
 
         try
         {
+            // The /v1 routes answer in OpenAI's shape, which the SDKs parse.
             using var json = JsonDocument.Parse(text);
-            if (json.RootElement.GetProperty("error").GetString() is not { Length: > 0 })
+            if (path.StartsWith("/v1/", StringComparison.Ordinal) ? !V1Client.IsOpenAIError(json.RootElement)
+                : json.RootElement.GetProperty("error").GetString() is not { Length: > 0 })
             {
-                _failures.Add($"{name}: empty error");
+                _failures.Add($"{name}: empty error, or not in the route's shape: {Shorten(text)}");
             }
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)

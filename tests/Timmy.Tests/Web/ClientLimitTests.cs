@@ -1,11 +1,16 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Timmy.Api.Agent;
+using Timmy.Api.Http;
 using Timmy.Tests.Chat;
 using Timmy.Tests.Infrastructure;
+using Timmy.Tests.OpenAI;
 
 namespace Timmy.Tests.Web;
 
-/// <summary>Per-client limits on creating jobs and sessions and on open event streams (counted per <c>ClientKey</c>).</summary>
+/// <summary>Per-client limits on creating jobs and sessions and on open streams (counted per <c>ClientKey</c>).</summary>
 public sealed class ClientLimitTests : IDisposable
 {
     private readonly List<TimmyFactory> _factories = [];
@@ -67,6 +72,51 @@ public sealed class ClientLimitTests : IDisposable
         again.Dispose();
     }
 
+    [Fact]
+    public async Task Streamed_v1_completions_count_against_the_same_stream_cap_and_plain_ones_do_not()
+    {
+        var factory = new TimmyFactory
+        {
+            Settings = { ["Streams:MaxPerClient"] = "2" },
+            TestServices = s =>
+            {
+                s.AddTestPeers();
+                s.ReplaceChatClient(AgentKeys.Work, offline => new HeldOpenStreams(offline));
+            },
+        };
+        _factories.Add(factory);
+        var alice = factory.ClientFrom("198.51.100.1");
+        var bob = factory.ClientFrom("198.51.100.2");
+        var (key, _) = await alice.BuyKeyAsync(factory);
+        var jobId = (await alice.CreateJobIdAsync()).ToString();
+        await using var events = await JobEventStream.OpenAsync(alice, jobId);
+        var first = await StreamAsync(alice, key);
+
+        var third = await StreamAsync(alice, key);
+        var plain = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => alice.CompleteAsync(key, V1Client.Ask(maxTokens: 50))));
+        var jobEvents = await alice.GetAsync($"/api/jobs/{jobId}/events", HttpCompletionOption.ResponseHeadersRead);
+        using var bobs = await StreamAsync(bob, key);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var error = await third.AssertOpenAIErrorAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal("rate_limit_exceeded", error.Str("code"));
+        Assert.Contains("at most 2 per client", error.Str("message"));
+        Assert.Equal(StreamLimiter.RetryAfterSeconds.ToString(), third.Headers.RetryAfter?.ToString());
+        Assert.All(plain, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        await jobEvents.AssertErrorAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal(HttpStatusCode.OK, bobs.StatusCode);
+        first.Dispose();
+        var again = await Eventually.ReturnsAsync(() => StreamAsync(alice, key), response => response.StatusCode == HttpStatusCode.OK);
+        again.Dispose();
+    }
+
+    private static Task<HttpResponseMessage> StreamAsync(HttpClient client, string authorization)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, V1Client.Completions) { Content = JsonContent.Create(V1Client.Ask(stream: true)) };
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        return client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    }
+
     private TimmyFactory Factory(params (string Key, string Value)[] settings)
     {
         var factory = TestPeers.FactoryWithPeers(settings);
@@ -75,4 +125,15 @@ public sealed class ClientLimitTests : IDisposable
     }
 
     public void Dispose() => _factories.ForEach(f => f.Dispose());
+
+    /// <summary>The offline model, whose streams stay open after their first words until the client leaves.</summary>
+    private sealed class HeldOpenStreams(IChatClient offline) : DelegatingChatClient(offline)
+    {
+        public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "A satoshi ");
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+    }
 }
