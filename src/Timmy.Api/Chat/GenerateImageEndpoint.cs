@@ -42,25 +42,40 @@ internal static partial class GenerateImageEndpoint
             }
         }
 
-        var result = await DrawAsync(images, prompt!, settings.Value, loggers, failures, cancellationToken);
-        if (reservation is not null)
+        // Settled however the call ends, the client's leaving included, so the reservation never waits to be presumed
+        // abandoned; drawn within the call's deadline, so it cannot outlive its reservation.
+        IResult? result = null;
+        using var deadline = meter.Deadline(reservation, cancellationToken);
+        try
         {
-            await meter.SettleAsync(reservation, result is Ok<GeneratedImageResponse> ? costs.ImageSats : 0, result is Ok<GeneratedImageResponse> ? null : "No image");
+            result = await DrawAsync(images, prompt!, settings.Value, loggers, failures, deadline);
+        }
+        finally
+        {
+            if (reservation is not null)
+            {
+                var drawn = result is Ok<GeneratedImageResponse>;
+                await meter.SettleAsync(reservation, drawn ? costs.ImageSats : 0, drawn ? null : result is null ? "Interrupted" : "No image");
+            }
         }
 
         return result;
     }
 
     private static async Task<IResult> DrawAsync(
-        IImageGenerator images, string prompt, ChatSettings settings, ILoggerFactory loggers, PublicFailures failures, CancellationToken cancellationToken)
+        IImageGenerator images, string prompt, ChatSettings settings, ILoggerFactory loggers, PublicFailures failures, MeterDeadline deadline)
     {
         ImageGenerationResponse response;
         try
         {
             response = await images.GenerateAsync(
-                new ImageGenerationRequest(prompt), new ImageGenerationOptions { ModelId = settings.ImageModel }, cancellationToken);
+                new ImageGenerationRequest(prompt), new ImageGenerationOptions { ModelId = settings.ImageModel }, deadline.Token);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception) when (deadline.Passed)
+        {
+            return BadGateway($"Image generation failed: {deadline.CutMessage}");
+        }
+        catch (Exception ex) when (!deadline.Token.IsCancellationRequested)
         {
             LogImageFailed(loggers.CreateLogger(typeof(GenerateImageEndpoint)), ex);
             return BadGateway($"Image generation failed: {ModelFailures.Describe(ex, failures)}");
