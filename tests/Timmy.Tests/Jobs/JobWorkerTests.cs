@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Timmy.Api.Jobs;
-using Timmy.Tests.Fakes;
 using Timmy.Tests.Infrastructure;
 
 namespace Timmy.Tests.Jobs;
@@ -178,11 +177,17 @@ public sealed class JobWorkerTests : IDisposable
     [Fact]
     public async Task A_live_lease_is_left_alone()
     {
-        var client = _factory.CreateClient();
-        var jobId = await _factory.PaidJobAbandonedInExecutingAsync(client, attempts: 1, leaseExpiresIn: TimeSpan.FromMinutes(5));
+        var sql = new SqlLog();
+        using var factory = new TimmyFactory { Settings = { ["Jobs:WorkerScanMilliseconds"] = "50" }, TestServices = sql.InstallIn };
+        var client = factory.CreateClient();
+        var jobId = await factory.PaidJobAbandonedInExecutingAsync(client, attempts: 1, leaseExpiresIn: TimeSpan.FromMinutes(5));
+        sql.Clear();
 
-        await Task.Delay(300);
+        // Two claims begun since the lease was written: the first has finished, since the loop claims one pass at a time.
+        await Eventually.IsTrueAsync(() => sql.Queries.Count(IsClaim) >= 2);
 
+        var job = await factory.WithDbAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId));
+        Assert.Equal((JobState.Executing, "a-worker-that-died", 1), (job.State, job.LeaseOwner, job.Attempts));
         Assert.Equal("executing", (await client.GetJobAsync(jobId.ToString())).Str("state"));
     }
 
