@@ -32,10 +32,17 @@ public sealed class FakeCoinGecko : IAsyncDisposable
     /// <summary>The API key headers of the last request (a Demo key and a Pro key go in different headers).</summary>
     public (string? Demo, string? Pro) LastKeys { get; private set; }
 
-    /// <summary>Answers 429 with CoinGecko's rate-limit body, as its public API does once the plan's calls per minute are spent.</summary>
-    public void RateLimit()
+    /// <summary>The <c>Retry-After</c> header (seconds) served with the answer; none when null.</summary>
+    public int? RetryAfterSeconds { get; set; }
+
+    /// <summary>
+    /// Answers 429 with CoinGecko's rate-limit body and a <c>Retry-After</c> in seconds (by default the rest of the
+    /// minute its limits are counted in), as its public API does once the plan's calls per minute are spent.
+    /// </summary>
+    public void RateLimit(int retryAfterSeconds = 60)
     {
         StatusCode = 429;
+        RetryAfterSeconds = retryAfterSeconds;
         Body = """{"status":{"error_code":429,"error_message":"You've exceeded the Rate Limit. Please visit https://www.coingecko.com/en/api/pricing to subscribe to our API plans for higher rate limits."}}""";
     }
 
@@ -73,6 +80,11 @@ public sealed class FakeCoinGecko : IAsyncDisposable
         }
 
         context.Response.StatusCode = StatusCode;
+        if (RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(Body);
     }

@@ -1,6 +1,7 @@
-using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Timmy.Api.Agent;
 using Timmy.Tests.Fakes;
 using Timmy.Tests.Infrastructure;
@@ -63,19 +64,36 @@ public sealed class ClaudeProviderTests : FakeServerTests<FakeAnthropic>
     [InlineData(500, "api_error")]
     public async Task A_provider_that_keeps_failing_fails_the_job_after_bounded_retries_then_recovers(int status, string errorType)
     {
-        using var factory = Factory();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var factory = new TimmyFactory
+        {
+            Settings = new(Fake.TimmySettings()) { ["Jobs:WorkerScanMilliseconds"] = "50" },
+            TestServices = s => s.AddSingleton<TimeProvider>(clock),
+        };
         var client = factory.CreateClient();
         Fake.FailWith = status;
+        var created = await client.CreateJobAsync("What is a satoshi?");
+        await client.PayAsync(created.Str("evalInvoice", "paymentHash"));
 
-        var clock = Stopwatch.StartNew();
-        var failed = await client.RunJobAsync("What is a satoshi?");
+        // Each failed attempt (one call and one SDK retry, Agent:Anthropic:MaxRetries=1) leaves the job waiting out its
+        // pause on the app's clock: Jobs:ModelRetryMilliseconds (50 in tests), doubling. Moved that far and no further,
+        // the clock lets the next attempt start; a longer pause, or one on the wall clock, would leave the job waiting.
+        foreach (var (requests, pause) in new[] { (2, TimeSpan.FromMilliseconds(50)), (4, TimeSpan.FromMilliseconds(100)) })
+        {
+            await Eventually.ReturnsAsync(
+                () => factory.WithDbAsync(db => db.Jobs.AsNoTracking().SingleAsync()),
+                job => Fake.MessageRequests == requests && job.LeaseExpiresAt <= clock.GetUtcNow() + pause,
+                TimeSpan.FromSeconds(30));
+            clock.Advance(pause + TimeSpan.FromMilliseconds(1));
+        }
+
+        var failed = await client.PollUntilSettledAsync(created.Str("jobId"));
 
         Assert.Equal("failed", failed.Str("state"));
         Assert.StartsWith("The AI model could not complete the job (ref ", failed.Str("errorMessage"));
         Assert.DoesNotContain(errorType, failed.Str("errorMessage"));
-        // Jobs:MaxAttempts (3) attempts of the eval, each one call and one SDK retry (Agent:Anthropic:MaxRetries=1).
+        // Jobs:MaxAttempts (3) attempts of the eval.
         Assert.Equal(6, Fake.MessageRequests);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
 
         Fake.FailWith = null;
         var recovered = await client.RunJobAsync("What is a satoshi?");

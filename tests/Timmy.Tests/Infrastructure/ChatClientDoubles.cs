@@ -19,6 +19,29 @@ public sealed class CountingChatClient(IChatClient inner) : DelegatingChatClient
     }
 }
 
+/// <summary>
+/// Wraps the real offline client and holds every call until the test opens the gate, so the test knows the app is inside
+/// the model call (<see cref="Entered"/>) for as long as it needs, however slow the machine.
+/// </summary>
+public sealed class GatedChatClient(IChatClient inner) : DelegatingChatClient(inner)
+{
+    private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once a call is waiting at the gate.</summary>
+    public Task Entered => _entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+    public void Open() => _open.TrySetResult();
+
+    public override async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        _entered.TrySetResult();
+        await _open.Task.WaitAsync(cancellationToken);
+        return await base.GetResponseAsync(messages, options, cancellationToken);
+    }
+}
+
 /// <summary>A model that always fails, or always says the given text.</summary>
 public sealed class ScriptedChatClient(Func<ChatResponse> respond) : IChatClient
 {

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Time.Testing;
 using Timmy.Api.Jobs;
-using Timmy.Tests.Fakes;
 using Timmy.Tests.Infrastructure;
 
 namespace Timmy.Tests.Jobs;
@@ -27,17 +25,16 @@ public sealed class JobWorkerTests : IDisposable
         Assert.Null(stored.LeaseOwner);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_model_call_longer_than_the_lease_keeps_its_job_and_runs_once()
     {
-        // On PostgreSQL under load a renewal on the fake clock now and then lands a step late and the step's 30 s wait
-        // runs out (seen in CI and locally with two busy processes beside it); the renewal's SQL on PostgreSQL is
-        // exercised by the end-to-end crash tests. Until the stepping is made tolerant, this runs on SQLite.
-        Skip.If(TestDatabase.IsPostgres, "Fake-clock lease stepping is flaky on PostgreSQL under load");
-        // A 1 s lease and a 4 s model, on a fake clock moved 100 ms at a time until the eval ends (however late it starts
-        // on a loaded machine): without renewal the lease would run out ten steps after the claim and the job be claimed
-        // again. Each step waits (in real time) for the renewal due by then, so a slow renewal is not a missing one.
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // A 1 s lease and a 4 s model, on a fake clock moved 100 ms at a time until the model returns: without renewal
+        // the lease would run out ten steps after the payment and the job be claimed again. Each step waits (in real
+        // time) until the worker's next renewal is set on the clock, so a worker that starts or renews late on a loaded
+        // machine sets its beat where a real clock would have it, not after steps it never saw.
+        var lease = TimeSpan.FromSeconds(1);
+        var (renewalBeat, modelCall) = (lease / 3, TimeSpan.FromSeconds(4));
+        var clock = new TimerWatchingClock();
         using var factory = new TimmyFactory
         {
             Settings = { ["Jobs:WorkerScanMilliseconds"] = "50", ["Jobs:LeaseSeconds"] = "1", ["Agent:OfflineLatencyMs"] = "4000" },
@@ -47,28 +44,43 @@ public sealed class JobWorkerTests : IDisposable
         var created = await client.CreateJobAsync("What is a satoshi?");
         var jobId = Guid.Parse(created.Str("jobId"));
         await client.PayAsync(created.Str("evalInvoice", "paymentHash"));
+        Task<Job> ReadJobAsync() => factory.WithDbAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId));
 
-        Job job;
-        var mostAttempts = 0;
+        var (modelCalled, mostAttempts) = (false, 0);
         for (var step = 0; step < 600; step++)
         {
-            job = await Eventually.ReturnsAsync(
-                () => factory.WithDbAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId)),
-                j => j.State is not (JobState.AwaitingEvalPayment or JobState.Evaluating)
-                    || (j.State == JobState.Evaluating && j.LeaseExpiresAt > clock.GetUtcNow() + TimeSpan.FromMilliseconds(600)),
+            var (job, _) = await Eventually.ReturnsAsync(
+                async () =>
+                {
+                    // Looked at before the job is read, so a lease read with the beat set was written before it was set.
+                    var beatSet = clock.IsWaiting(renewalBeat);
+                    return (Job: await ReadJobAsync(), BeatSet: beatSet);
+                },
+                seen => seen.Job.State is not (JobState.AwaitingEvalPayment or JobState.Evaluating)
+                    || (seen.Job.State == JobState.Evaluating && seen.BeatSet),
                 TimeSpan.FromSeconds(30));
             mostAttempts = Math.Max(mostAttempts, job.Attempts);
-            if (job.State is not (JobState.AwaitingEvalPayment or JobState.Evaluating))
+            if (job.State != JobState.Evaluating)
             {
                 break;
+            }
+
+            // The renewal due by now has been written (its loop sets the next beat only after writing): the lease is 700 ms
+            // or more ahead; 600 leaves room for the database's rounding.
+            Assert.True(job.LeaseExpiresAt > clock.GetUtcNow() + lease * 0.6, $"Lease {job.LeaseExpiresAt:O} at {clock.GetUtcNow():O}");
+            modelCalled |= clock.IsWaiting(modelCall);
+            if (modelCalled && !clock.IsWaiting(modelCall))
+            {
+                break; // The model has returned; what is left of the eval needs no more time.
             }
 
             clock.Advance(TimeSpan.FromMilliseconds(100));
         }
 
-        job = await factory.WithDbAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId));
-        Assert.Equal(JobState.AwaitingWorkPayment, job.State);
-        Assert.Equal(1, mostAttempts);
+        // The clock stands still from here: the lease cannot run out while the worker finishes the eval.
+        var finished = await Eventually.ReturnsAsync(ReadJobAsync, job => job.State != JobState.Evaluating, TimeSpan.FromSeconds(30));
+        Assert.Equal(JobState.AwaitingWorkPayment, finished.State);
+        Assert.Equal(1, Math.Max(mostAttempts, finished.Attempts));
     }
 
     [Fact]
@@ -165,11 +177,17 @@ public sealed class JobWorkerTests : IDisposable
     [Fact]
     public async Task A_live_lease_is_left_alone()
     {
-        var client = _factory.CreateClient();
-        var jobId = await _factory.PaidJobAbandonedInExecutingAsync(client, attempts: 1, leaseExpiresIn: TimeSpan.FromMinutes(5));
+        var sql = new SqlLog();
+        using var factory = new TimmyFactory { Settings = { ["Jobs:WorkerScanMilliseconds"] = "50" }, TestServices = sql.InstallIn };
+        var client = factory.CreateClient();
+        var jobId = await factory.PaidJobAbandonedInExecutingAsync(client, attempts: 1, leaseExpiresIn: TimeSpan.FromMinutes(5));
+        sql.Clear();
 
-        await Task.Delay(300);
+        // Two claims begun since the lease was written: the first has finished, since the loop claims one pass at a time.
+        await Eventually.IsTrueAsync(() => sql.Queries.Count(IsClaim) >= 2);
 
+        var job = await factory.WithDbAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId));
+        Assert.Equal((JobState.Executing, "a-worker-that-died", 1), (job.State, job.LeaseOwner, job.Attempts));
         Assert.Equal("executing", (await client.GetJobAsync(jobId.ToString())).Str("state"));
     }
 

@@ -52,6 +52,25 @@ public sealed class LnbitsRefusalTests : FakeServerTests<FakeLnbits>
     }
 
     [Fact]
+    public async Task A_payout_lnbits_v012_refuses_as_already_tried_is_of_unknown_outcome_and_found_paid_on_asking()
+    {
+        Fake.SpeaksV012 = true;
+        var invoice = Payable(25);
+        await PayAsync(invoice.PaymentRequest);
+        var balance = Fake.BalanceSats;
+
+        // v0.12 answers 520 "Could not make payment." with no status, whether the first attempt paid, failed or is
+        // still paying: never a failure that would give the sats back to be paid out again.
+        var again = await Assert.ThrowsAsync<PaymentOutcomeUnknownException>(() => PayAsync(invoice.PaymentRequest));
+
+        Assert.Contains("Could not make payment.", again.Message);
+        Assert.Equal((1, balance), (Fake.Book.SucceededPayouts, Fake.BalanceSats));
+        // The payout reconciler asks, and LNbits' record says paid.
+        var status = await Fake.TimmySettings().With().UseBackendAsync(b => b.GetOutgoingPaymentAsync(invoice.HashHex, default));
+        Assert.Equal(OutgoingPaymentState.Succeeded, status?.State);
+    }
+
+    [Fact]
     public async Task Lnbits_v012_refusing_the_invoice_key_for_a_payout_names_the_admin_key()
     {
         Fake.SpeaksV012 = true;

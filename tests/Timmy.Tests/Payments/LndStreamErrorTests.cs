@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Timmy.Api.Jobs;
 using Timmy.Api.Payments;
 using Timmy.Tests.Fakes;
@@ -8,7 +9,8 @@ namespace Timmy.Tests.Payments;
 
 /// <summary>
 /// LND's streaming routes that fail before their first message answer <c>{"error":{"code","message","details"}}</c>;
-/// the client gives LND's message, not the raw JSON. The invoice subscription resumes from the last settle_index seen.
+/// the client gives LND's message, not the raw JSON, for a payment, its tracking and the invoice subscription. The
+/// invoice subscription resumes from the last settle_index seen.
 /// </summary>
 public sealed class LndStreamErrorTests : FakeServerTests<FakeLnd>
 {
@@ -32,6 +34,25 @@ public sealed class LndStreamErrorTests : FakeServerTests<FakeLnd>
             wrongMacaroon.UseBackendAsync(b => b.GetOutgoingPaymentAsync(invoice.HashHex, default)));
 
         Assert.Equal("LND failed to look up a payment: HTTP 500 (verification failed: signature mismatch after caveat verification)", error.Message);
+    }
+
+    [Fact]
+    public async Task The_invoice_subscription_refused_before_streaming_gives_lnds_message()
+    {
+        Fake.RefuseSubscriptions = true;
+        using var factory = new TimmyFactory { Settings = Fake.TimmySettings().With() };
+        var listener = factory.Services.GetRequiredService<IInvoiceListener>();
+        var connected = false;
+
+        var error = await Assert.ThrowsAsync<PaymentBackendException>(async () =>
+        {
+            await foreach (var _ in listener.ListenAsync(() => connected = true, CancellationToken.None))
+            {
+            }
+        });
+
+        Assert.False(connected);
+        Assert.Equal("LND refused the invoice subscription: HTTP 503 (connection error: desc = \"transport: Error while dialing\")", error.Message);
     }
 
     [Fact]

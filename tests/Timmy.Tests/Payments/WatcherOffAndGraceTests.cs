@@ -42,8 +42,7 @@ public sealed class WatcherOffAndGraceTests : FakeServerTests<FakeLnbits>
 
         await Fake.SettleAsync(Fake.Book.ByPaymentRequest(await EvalRequestAsync(factory, jobId)).HashHex);
 
-        await StepUntilAsync(clock, () => StateAsync(factory, jobId), state => state != JobState.AwaitingEvalPayment);
-        Assert.NotEqual(JobState.AwaitingEvalPayment, await StateAsync(factory, jobId));
+        Assert.NotEqual(JobState.AwaitingEvalPayment, await StepUntilAsync(clock, () => StateAsync(factory, jobId), state => state != JobState.AwaitingEvalPayment));
     }
 
     [Fact]
@@ -52,9 +51,9 @@ public sealed class WatcherOffAndGraceTests : FakeServerTests<FakeLnbits>
         var (factory, clock) = PollingOnAFakeClock();
         using var _ = factory;
         var jobId = await factory.CreateClient().CreateJobIdAsync();
-        // The watcher is asking about the pending invoice now.
+        // The watcher is asking about the pending invoice now, so the silence below is the grace ending, not a watcher that never asked.
         var asked = Fake.PaymentChecks;
-        await StepUntilAsync(clock, () => Task.FromResult(Fake.PaymentChecks), checks => checks > asked);
+        Assert.True(await StepUntilAsync(clock, () => Task.FromResult(Fake.PaymentChecks), checks => checks > asked) > asked);
 
         clock.Advance(TimeSpan.FromSeconds(3600 + 61));
         // Counting checks of payments only: the refused WebSocket is retried on the same clock.
@@ -81,12 +80,25 @@ public sealed class WatcherOffAndGraceTests : FakeServerTests<FakeLnbits>
         return (factory, clock);
     }
 
-    /// <summary>Moves the fake clock 100 ms at a time, waiting in real time between steps, until the probe says done.</summary>
-    private static async Task StepUntilAsync<T>(FakeTimeProvider clock, Func<Task<T>> probe, Func<T, bool> done)
+    /// <summary>
+    /// Moves the fake clock 100 ms at a time, waiting in real time between steps, until the probe says done; returns what it
+    /// saw last, and fails if it is still not done after 30 s.
+    /// </summary>
+    private static async Task<T> StepUntilAsync<T>(FakeTimeProvider clock, Func<Task<T>> probe, Func<T, bool> done)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!done(await probe()) && DateTime.UtcNow < deadline)
+        for (var seen = await probe(); ; seen = await probe())
         {
+            if (done(seen))
+            {
+                return seen;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Still {seen} after 30 s of steps");
+            }
+
             clock.Advance(TimeSpan.FromMilliseconds(100));
             await Task.Delay(50);
         }

@@ -44,17 +44,20 @@ public sealed class CoinGeckoOutageTests : IAsyncLifetime
     [Fact]
     public async Task After_a_429_coingecko_is_not_asked_again_until_the_backoff_has_passed()
     {
-        _coinGecko.RateLimit();
+        // A Retry-After shorter than the configured backoff: the backoff is the least Timmy waits.
+        _coinGecko.RateLimit(retryAfterSeconds: 30);
         var oracle = Oracle(new PricingOptions { BtcPriceRateLimitBackoffSeconds = 60 });
-        await oracle.GetBtcPriceUsdAsync(default);
 
-        _clock.Advance(TimeSpan.FromSeconds(59));
-        await oracle.GetBtcPriceUsdAsync(default);
-        var duringBackoff = _coinGecko.Requests;
-        _clock.Advance(TimeSpan.FromSeconds(1));
-        await oracle.GetBtcPriceUsdAsync(default);
+        Assert.Equal((1, 2), await RequestsAfterAsync(oracle, TimeSpan.FromSeconds(60)));
+    }
 
-        Assert.Equal((1, 2), (duringBackoff, _coinGecko.Requests));
+    [Fact]
+    public async Task After_a_429_with_a_longer_retry_after_coingecko_is_not_asked_again_until_it_has_passed()
+    {
+        _coinGecko.RateLimit(retryAfterSeconds: 120);
+        var oracle = Oracle(new PricingOptions { BtcPriceRateLimitBackoffSeconds = 60 });
+
+        Assert.Equal((1, 2), await RequestsAfterAsync(oracle, TimeSpan.FromSeconds(120)));
     }
 
     [Fact]
@@ -121,6 +124,21 @@ public sealed class CoinGeckoOutageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(("degraded", "degraded"), (degraded.Str("status"), degraded.Str("checks", "price", "status")));
         Assert.Contains("fallback", degraded.Str("checks", "price", "detail"));
+    }
+
+    /// <summary>
+    /// Quotes once (rate limited), again a second before <paramref name="wait"/> has passed on the fake clock, and again
+    /// once it has: the requests CoinGecko saw by the second quote, and by the third.
+    /// </summary>
+    private async Task<(int BeforeTheWait, int After)> RequestsAfterAsync(CoinGeckoBtcPriceOracle oracle, TimeSpan wait)
+    {
+        await oracle.GetBtcPriceUsdAsync(default);
+        _clock.Advance(wait - TimeSpan.FromSeconds(1));
+        await oracle.GetBtcPriceUsdAsync(default);
+        var beforeTheWait = _coinGecko.Requests;
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await oracle.GetBtcPriceUsdAsync(default);
+        return (beforeTheWait, _coinGecko.Requests);
     }
 
     private CoinGeckoBtcPriceOracle Oracle(PricingOptions settings)

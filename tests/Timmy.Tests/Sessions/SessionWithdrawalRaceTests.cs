@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Timmy.Api.Agent;
 using Timmy.Api.Payments;
 using Timmy.Api.Payments.Stub;
 using Timmy.Tests.Infrastructure;
@@ -20,12 +22,17 @@ public sealed class SessionWithdrawalRaceTests : IDisposable
 
     public SessionWithdrawalRaceTests() => _factory = new TimmyFactory
     {
-        // The model takes long enough for the request to hold its reservation while the withdrawal runs.
-        Settings = { ["Agent:OfflineLatencyMs"] = "1500" },
-        TestServices = s => s.AddSingleton<IPaymentBackend>(sp => new PausingPayouts(sp.GetRequiredService<StubPaymentBackend>(), this)),
+        TestServices = s =>
+        {
+            s.AddSingleton<IPaymentBackend>(sp => new PausingPayouts(sp.GetRequiredService<StubPaymentBackend>(), this));
+            s.ReplaceChatClient(AgentKeys.Eval, inner => new GatedChatClient(inner));
+        },
     };
 
     private bool PauseChecks { get; set; }
+
+    /// <summary>The request's eval call waits here, holding its reservation, until the test has seen the withdrawal's answer.</summary>
+    private GatedChatClient Eval => (GatedChatClient)_factory.Services.GetRequiredKeyedService<IChatClient>(AgentKeys.Eval);
 
     [Fact]
     public async Task A_withdrawal_while_a_request_holds_sats_is_a_409_and_the_ledger_balances()
@@ -33,11 +40,12 @@ public sealed class SessionWithdrawalRaceTests : IDisposable
         var client = _factory.CreateClient();
         var (id, macaroon) = await client.ActiveSessionAsync(1000);
         var request = client.SessionRequestAsync(id, macaroon, "What is a satoshi?");
-        await ReservedAsync(id);
+        await HeldInTheModelAsync(id);
 
         var response = await client.WithdrawAsync(id, macaroon, RefundInvoices.Mint(1000));
 
         Assert.Contains("Requests are running against this balance", await response.AssertErrorAsync(HttpStatusCode.Conflict));
+        Eval.Open();
         Assert.Equal(HttpStatusCode.OK, (await request).StatusCode);
         await AssertBalancedWithNothingPaidAsync(client, id);
     }
@@ -53,18 +61,27 @@ public sealed class SessionWithdrawalRaceTests : IDisposable
 
         // The withdrawal has read the balance and is asking the node about the invoice; a request takes sats now.
         var request = client.SessionRequestAsync(id, macaroon, "What is a satoshi?");
-        await ReservedAsync(id);
+        await HeldInTheModelAsync(id);
         _releaseCheck.SetResult();
 
         Assert.Contains("The balance changed while withdrawing", await (await withdrawal).AssertErrorAsync(HttpStatusCode.Conflict));
+        Eval.Open();
         Assert.Equal(HttpStatusCode.OK, (await request).StatusCode);
         await AssertBalancedWithNothingPaidAsync(client, id);
     }
 
-    public void Dispose() => _factory.Dispose();
+    public void Dispose()
+    {
+        Eval.Open(); // A test that failed early leaves no request waiting on the gate.
+        _factory.Dispose();
+    }
 
-    private Task ReservedAsync(string id) =>
-        Eventually.IsTrueAsync(() => _factory.WithDbAsync(db => db.Sessions.AnyAsync(s => s.Id == Guid.Parse(id) && s.ReservedSats > 0)).Result, TimeSpan.FromSeconds(30));
+    /// <summary>Waits until the request is in its model call, which it makes only once its sats are reserved.</summary>
+    private async Task HeldInTheModelAsync(string id)
+    {
+        await Eval.Entered;
+        Assert.True(await _factory.WithDbAsync(db => db.Sessions.AnyAsync(s => s.Id == Guid.Parse(id) && s.ReservedSats > 0)));
+    }
 
     private async Task AssertBalancedWithNothingPaidAsync(HttpClient client, string id)
     {
