@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Timmy.Api.Pricing;
@@ -79,18 +81,26 @@ public sealed class CoinGeckoOutageTests : IAsyncLifetime
     [Fact]
     public async Task The_last_good_price_is_used_while_younger_than_the_maximum_age_then_the_fallback()
     {
-        var oracle = Oracle(new PricingOptions { MaxPriceAgeMinutes = 60 });
+        var log = new FakeLogger<CoinGeckoBtcPriceOracle>();
+        var oracle = Oracle(new PricingOptions { MaxPriceAgeMinutes = 60 }, log);
         _coinGecko.Price = 90_000m;
         await oracle.GetBtcPriceUsdAsync(default);
         _coinGecko.StatusCode = 500;
 
         _clock.Advance(TimeSpan.FromMinutes(59));
         var stale = await oracle.GetBtcPriceUsdAsync(default);
+        Assert.DoesNotContain(log.Collector.GetSnapshot(), r => r.Level == LogLevel.Error);
         _clock.Advance(TimeSpan.FromMinutes(1));
         var tooOld = await oracle.GetBtcPriceUsdAsync(default);
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        await oracle.GetBtcPriceUsdAsync(default);
 
         Assert.Equal((90_000m, 42_000m), (stale, tooOld));
         Assert.Equal(BtcPriceSource.Fallback, oracle.Reading.Source);
+        // The operator is told once per outage, with why and what the quotes now use.
+        var said = Assert.Single(log.Collector.GetSnapshot(), r => r.Level == LogLevel.Error);
+        Assert.Contains("last good price is 60 minutes old", said.Message);
+        Assert.Contains("fallback 42000 USD, readiness degraded", said.Message);
     }
 
     [Fact]
@@ -141,11 +151,11 @@ public sealed class CoinGeckoOutageTests : IAsyncLifetime
         return (beforeTheWait, _coinGecko.Requests);
     }
 
-    private CoinGeckoBtcPriceOracle Oracle(PricingOptions settings)
+    private CoinGeckoBtcPriceOracle Oracle(PricingOptions settings, ILogger<CoinGeckoBtcPriceOracle>? log = null)
     {
         settings.BtcPriceUsdFallback = 42_000m;
         settings.CoinGeckoBaseUrl = _coinGecko.BaseUrl;
         var http = new HttpClient { BaseAddress = new Uri(_coinGecko.BaseUrl) };
-        return new CoinGeckoBtcPriceOracle(http, Options.Create(settings), _clock, NullLogger<CoinGeckoBtcPriceOracle>.Instance);
+        return new CoinGeckoBtcPriceOracle(http, Options.Create(settings), _clock, log ?? NullLogger<CoinGeckoBtcPriceOracle>.Instance);
     }
 }
