@@ -30,28 +30,43 @@ public sealed class ConcurrentClaimTests : IDisposable
 
         // The claimers' clock is ten minutes ahead: to them every one of those leases has run out.
         var later = new FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(10));
-        using var start = new ManualResetEventSlim();
-        var claims = Enumerable.Range(0, Claimers).Select(n => Task.Run(async () =>
+        // Claims go in rounds: every claimer claims at once, then all wait for the round to end, so no claimer can
+        // drain the jobs alone however the threads are scheduled. They stop together after a round that found nothing.
+        using var round = new Barrier(Claimers);
+        var claimedInRound = new int[Jobs + 1];
+        var claims = Enumerable.Range(0, Claimers).Select(n => Task.Factory.StartNew(() =>
         {
-            start.Wait();
             var mine = new List<JobLease>();
-            while (true)
+            for (var r = 0; ; r++)
             {
-                var batch = await _factory.WithDbAsync(db => new JobLeases(db, later).ClaimAsync($"worker-{n}", 3, TimeSpan.FromMinutes(5), CancellationToken.None));
-                if (batch.Count == 0)
+                round.SignalAndWait();
+                IReadOnlyList<JobLease> batch;
+                try
                 {
-                    return mine;
+                    batch = _factory.WithDbAsync(db => new JobLeases(db, later).ClaimAsync($"worker-{n}", 3, TimeSpan.FromMinutes(5), CancellationToken.None))
+                        .GetAwaiter().GetResult();
+                }
+                catch
+                {
+                    round.RemoveParticipant(); // the others go on without this one rather than wait for it forever
+                    throw;
                 }
 
                 mine.AddRange(batch);
+                Interlocked.Add(ref claimedInRound[r], batch.Count);
+                round.SignalAndWait();
+                if (Volatile.Read(ref claimedInRound[r]) == 0)
+                {
+                    return mine;
+                }
             }
-        })).ToList();
-        start.Set();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
         var leases = (await Task.WhenAll(claims)).SelectMany(l => l).ToList();
 
         Assert.Equal(leases.Count, leases.Select(l => l.JobId).Distinct().Count());
         Assert.Equal(jobIds.Order(), leases.Select(l => l.JobId).Order());
         Assert.True(leases.Select(l => l.Owner).Distinct().Count() > 1, "only one claimer got any job: nothing raced");
+        Assert.True(claimedInRound[0] > 3, "the first round's claims went together");
         var stored = await _factory.WithDbAsync(db => db.Jobs.AsNoTracking().Where(j => jobIds.Contains(j.Id)).ToListAsync());
         Assert.All(stored, job => Assert.Equal(leases.Single(l => l.JobId == job.Id).Owner, job.LeaseOwner));
         Assert.All(stored, job => Assert.Equal(2, job.Attempts));
