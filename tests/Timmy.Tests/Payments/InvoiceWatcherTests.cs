@@ -109,6 +109,10 @@ public sealed class InvoiceWatcherTests
 
         // At the fast pace this would be about 20 status checks of the pending invoice; a loaded machine still makes several.
         Assert.Equal(before, node.Requests);
+        // And the silence was the feed's doing, not a stalled watcher: without the feed it polls again.
+        var checks = node.PaymentChecks;
+        await node.DropWebSocketsAsync();
+        await Eventually.IsTrueAsync(() => node.PaymentChecks > checks);
     }
 
     [Fact]
