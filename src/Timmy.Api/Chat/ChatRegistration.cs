@@ -23,13 +23,12 @@ public static class ChatRegistration
         services.AddNamedProvider<IChatClient>("agent", sp => sp.GetRequiredKeyedService<IChatClient>(AgentKeys.Work));
         services.AddNamedProvider<IImageGenerator>("offline", _ => new OfflineImageGenerator());
         services.AddNamedProvider<IImageGenerator>(GeminiRegistration.ProviderName, sp => sp.GetRequiredService<GeminiImageGenerator>());
+        // Images off: their routes are not mapped (ImagesOff), so nothing asks for this one.
+        services.AddNamedProvider<IImageGenerator>(ImagesOff.ProviderName, _ => throw new InvalidOperationException(ImagesOff.Message));
 
         services.AddKeyedSingleton<IChatClient>(ChatKeys.Chat, (sp, _) =>
             new UsageFallbackChatClient(sp.CreateNamed<IChatClient>(Settings(sp).Provider), sp.GetRequiredService<TokenCounter>()));
-        // With images off their routes are not mapped, so nothing asks for the generator.
-        services.AddKeyedSingleton<IImageGenerator>(ChatKeys.Images, (sp, _) => ImagesOff.IsOff(Settings(sp))
-            ? throw new InvalidOperationException(ImagesOff.Message)
-            : sp.CreateNamed<IImageGenerator>(Settings(sp).ImageProvider));
+        services.AddKeyedSingleton<IImageGenerator>(ChatKeys.Images, (sp, _) => sp.CreateNamed<IImageGenerator>(Settings(sp).ImageProvider));
         return services;
     }
 

@@ -12,10 +12,7 @@ internal sealed class ChatSettingsValidation(
     {
         var failures = new List<string>();
         CheckKnown(chatProviders.ToList(), settings.Provider, "Chat:Provider", failures);
-        if (!ImagesOff.IsOff(settings))
-        {
-            CheckKnown(imageProviders.ToList(), settings.ImageProvider, "Chat:ImageProvider", failures);
-        }
+        CheckKnown(imageProviders.ToList(), settings.ImageProvider, "Chat:ImageProvider", failures);
         if (settings.MaxTitleChars < 1 || settings.MaxMessageChars < 1 || settings.MaxPromptChars < 1)
         {
             failures.Add("Chat:MaxTitleChars, MaxMessageChars and MaxPromptChars must be positive");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Timmy.Api.Errors;
 
 namespace Timmy.Api.Chat;
@@ -17,7 +18,7 @@ public static class ImagesOff
         settings.ImageProvider.Trim().Equals(ProviderName, StringComparison.OrdinalIgnoreCase);
 
     public static bool IsOff(IEndpointRouteBuilder routes) =>
-        IsOff(routes.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatSettings>>().Value);
+        IsOff(routes.ServiceProvider.GetRequiredService<IOptions<ChatSettings>>().Value);
 
     /// <summary>The route's stand-in, mapped instead of the real one (and outside any payment boundary).</summary>
     public static RouteHandlerBuilder MapUnavailable(this IEndpointRouteBuilder routes, string pattern, Func<IResult> answer) =>

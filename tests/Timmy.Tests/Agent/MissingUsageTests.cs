@@ -22,6 +22,8 @@ public sealed class MissingUsageTests
 
     private static readonly int AnswerTokens = new TokenCounter().Count(Answer);
 
+    private const int ReportedInput = 40;
+
     private static readonly string LongAnswer = string.Join(' ', Enumerable.Repeat(Answer, 40));
 
     [Fact]
@@ -92,7 +94,9 @@ public sealed class MissingUsageTests
         using var factory = new TimmyFactory
         {
             Settings = { ["Chat:Provider"] = "no-output" },
-            TestServices = services => services.AddNamedProvider<IChatClient>("no-output", _ => new ZeroOutputChatClient(LongAnswer)),
+            // A provider (or proxy) that streams its answer and then reports input tokens but zero output tokens.
+            TestServices = services => services.AddNamedProvider<IChatClient>("no-output", _ => new ScriptedChatClient(() =>
+                new ChatResponse(new ChatMessage(ChatRole.Assistant, LongAnswer)) { Usage = new() { InputTokenCount = ReportedInput, OutputTokenCount = 0 } })),
         };
         var client = factory.CreateClient();
         var (authorization, _, _) = await client.BuyL402Async();
@@ -106,9 +110,9 @@ public sealed class MissingUsageTests
         var costs = factory.Services.GetRequiredService<ChatCosts>();
         var model = factory.Services.GetRequiredService<IOptions<ChatSettings>>().Value.Model;
         var expected = await costs.ActualSatsAsync(model, ["Explain Lightning"], LongAnswer,
-            new UsageDetails { InputTokenCount = ZeroOutputChatClient.ReportedInput, OutputTokenCount = new TokenCounter().Count(LongAnswer) }, CancellationToken.None);
+            new UsageDetails { InputTokenCount = ReportedInput, OutputTokenCount = new TokenCounter().Count(LongAnswer) }, CancellationToken.None);
         var asReported = await costs.ActualSatsAsync(model, ["Explain Lightning"], LongAnswer,
-            new UsageDetails { InputTokenCount = ZeroOutputChatClient.ReportedInput, OutputTokenCount = 0 }, CancellationToken.None);
+            new UsageDetails { InputTokenCount = ReportedInput, OutputTokenCount = 0 }, CancellationToken.None);
         Assert.True(expected > asReported, "the reply is long enough for its tokens to cost sats");
         var debit = await factory.WithDbAsync(db => db.SessionLedger.SingleAsync(e => e.Kind == LedgerEntryKind.UsageDebit));
         Assert.Equal(expected, -debit.AmountSats);
@@ -118,27 +122,4 @@ public sealed class MissingUsageTests
     {
         TestServices = services => services.ReplaceChatClient(AgentKeys.Work, _ => model),
     };
-
-    /// <summary>A provider (or proxy) that streams its answer and then reports input tokens but zero output tokens.</summary>
-    private sealed class ZeroOutputChatClient(string answer) : IChatClient
-    {
-        public const int ReportedInput = 40;
-
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
-
-        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            yield return new ChatResponseUpdate(ChatRole.Assistant, answer);
-            await Task.Yield();
-            yield return new ChatResponseUpdate { Role = ChatRole.Assistant, Contents = [new UsageContent(new() { InputTokenCount = ReportedInput, OutputTokenCount = 0 })] };
-        }
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
-    }
 }

@@ -42,7 +42,7 @@ public sealed class GatedChatClient(IChatClient inner) : DelegatingChatClient(in
     }
 }
 
-/// <summary>A model that always fails, or always says the given text.</summary>
+/// <summary>A model that always fails, or always says the given text, plainly or streamed.</summary>
 public sealed class ScriptedChatClient(Func<ChatResponse> respond) : IChatClient
 {
     public static ScriptedChatClient Throwing(string message) => new(() => throw new HttpRequestException(message));
@@ -59,8 +59,9 @@ public sealed class ScriptedChatClient(Func<ChatResponse> respond) : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         Task.FromResult(respond());
 
+    /// <summary>The same response as updates, as a provider streams it: the text, then the usage.</summary>
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException();
+        respond().ToChatResponseUpdates().ToAsyncEnumerable();
 
     public object? GetService(Type serviceType, object? serviceKey = null) => null;
 
